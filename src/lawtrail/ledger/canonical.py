@@ -1,0 +1,99 @@
+"""Canonical JSON: the exact bytes that the ledger hashes and signs.
+
+Pure Python, no Django import. The encoding (documented in docs/ledger.md) is:
+
+- UTF-8, no byte-order mark; object keys sorted by Unicode code point; no insignificant
+  whitespace (separators ``,`` and ``:``); non-ASCII characters are written as themselves;
+  ``"`` ``\\`` and control characters below U+0020 are escaped as Python's ``json`` does
+  (``\\n``, ``\\u0000``…). Lone surrogates (text that is not valid Unicode) are refused.
+- ``null``, ``true``, ``false``; integers in [-2**63, 2**63 - 1] as decimal digits.
+  Floating-point numbers are refused: they cannot carry money or measurements exactly and
+  their text form is not canonical across languages; use ``decimal.Decimal`` or an integer.
+- ``Decimal`` → a JSON string in plain notation (``"1250.00"``; never an exponent).
+- aware ``datetime`` → a JSON string in UTC, RFC 3339 with microseconds: ``"2026-11-22T07:41:02.123456Z"``;
+  naive datetimes are refused (their meaning depends on the server's zone).
+- ``date`` → ``"2026-11-22"``; ``UUID`` → its canonical hyphenated lower-case string.
+- ``bytes`` → ``{"$base64": "<RFC 4648 base64 with padding>"}``. Keys beginning with ``$`` are
+  reserved for such tags and refused in caller data.
+- lists and tuples → arrays; dict keys must be strings; nesting at most 32 levels.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+MAX_DEPTH = 32
+INT_MIN, INT_MAX = -(1 << 63), (1 << 63) - 1
+
+
+class EncodingError(ValueError):
+    """The value cannot be written to the ledger; the message says why, in Chinese."""
+
+
+def format_time(t: datetime) -> str:
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise EncodingError("时间缺少时区（naive datetime），无法确定其含义")
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _check_text(s: str, where: str) -> str:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EncodingError(f"{where} 含有无效的 UTF-8 字符（孤立代理项）") from None
+    return s
+
+
+def normalise(value: Any, where: str = "payload", depth: int = 0) -> Any:
+    """Turn ``value`` into plain JSON types under the rules above, or raise EncodingError."""
+    if depth > MAX_DEPTH:
+        raise EncodingError(f"{where} 嵌套超过 {MAX_DEPTH} 层")
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not INT_MIN <= value <= INT_MAX:
+            raise EncodingError(f"{where} 的整数超出 64 位范围，请改用字符串")
+        return int(value)
+    if isinstance(value, str):
+        return _check_text(value, where)
+    if isinstance(value, float):
+        raise EncodingError(f"{where} 含有浮点数 {value!r}：浮点数不能精确表示，请使用 Decimal 或整数")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise EncodingError(f"{where} 的 Decimal 不是有限数")
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"$base64": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, (list, tuple)):
+        return [normalise(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise EncodingError(f"{where} 的键 {k!r} 不是字符串")
+            if k.startswith("$"):
+                raise EncodingError(f"{where} 的键 {k!r} 以 $ 开头：该前缀保留给类型标记")
+            out[_check_text(k, where)] = normalise(v, f"{where}.{k}", depth + 1)
+        return out
+    raise EncodingError(f"{where} 含有无法写入账本的类型 {type(value).__name__}")
+
+
+def dumps(normalised: Any) -> str:
+    """Canonical text of an already-normalised value."""
+    return json.dumps(normalised, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def encode(value: Any) -> bytes:
+    """Canonical UTF-8 bytes of ``value``."""
+    return dumps(normalise(value)).encode("utf-8")

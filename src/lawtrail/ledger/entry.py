@@ -1,0 +1,125 @@
+"""What one ledger entry is, as bytes. Pure Python, no Django import.
+
+An entry's bytes are the canonical JSON (see canonical.py) of::
+
+    {"action": "cases.case_filed", "actor": "user:17", "payload": {...},
+     "prev": "<hex SHA-256 of the previous entry's bytes; 64 zeros for entry 0>",
+     "seq": 41, "subject": "case:2026-0012", "time": "2026-11-22T07:41:02.123456Z", "v": 1}
+
+- entry hash = SHA-256(bytes), and the next entry's ``prev`` — the hash chain;
+- SM3 digest = SM3(bytes) (GB/T 32905), kept beside the SHA-256 for national-standard checks;
+- Merkle leaf hash = SHA-256(0x00 || bytes) (RFC 9162 §2.1.1); the leaf index is ``seq``.
+
+Because keys are sorted, the body always reads ``{"action":…,"actor":…,"payload":…`` then
+``,"prev":…,"seq":…,"subject":…,"time":…,"v":1}``; :func:`frame` uses this to check the indexed
+columns against the body without parsing the JSON (see verify.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .canonical import EncodingError, dumps, normalise
+
+VERSION = 1
+GENESIS_PREV = "0" * 64
+ACTION_RE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+MAX_LABEL = 200
+
+_SM3 = hashlib.new("sm3")
+
+
+def sm3(data: bytes) -> bytes:
+    h = _SM3.copy()
+    h.update(data)
+    return h.digest()
+
+
+def _label(name: str, value: Any, required: bool) -> str:
+    if not isinstance(value, str):
+        raise EncodingError(f"{name} 必须是字符串")
+    if required and not value:
+        raise EncodingError(f"{name} 不能为空")
+    if len(value) > MAX_LABEL:
+        raise EncodingError(f"{name} 超过 {MAX_LABEL} 个字符")
+    if any(ord(c) < 0x20 for c in value):
+        raise EncodingError(f"{name} 含有控制字符")
+    return value
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Validated, normalised fields of an entry that is not yet placed in the log."""
+
+    actor: str
+    action: str
+    subject: str
+    payload: Any
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """An entry ready to store: its indexed fields, its exact text and its digests."""
+
+    seq: int
+    time: str
+    actor: str
+    action: str
+    subject: str
+    body: str
+    hash: bytes
+    sm3: bytes
+    leaf: bytes
+
+
+_SEQ_WIDTH = len(str((1 << 63) - 1))
+_SAMPLE_TIME = "2000-01-01T00:00:00.000000Z"
+
+
+def _body(p: Prepared, seq: int, time: str, prev_hex: str) -> str:
+    return dumps({"action": p.action, "actor": p.actor, "payload": p.payload, "prev": prev_hex,
+                  "seq": seq, "subject": p.subject, "time": time, "v": VERSION})
+
+
+def prepare(*, actor: str, action: str, subject: str = "", payload: Any = None, max_bytes: int) -> Prepared:
+    """Check and normalise an entry's fields; raise EncodingError for bad input.
+
+    Runs before the ledger lock is taken, so a refused entry touches no transaction. The size
+    limit counts the sequence number at its widest (19 digits), so the verdict does not depend
+    on where in the log the entry lands.
+    """
+    actor = _label("actor（操作者）", actor, True)
+    action = _label("action（动作类型）", action, True)
+    if not ACTION_RE.fullmatch(action):
+        raise EncodingError(f"action（动作类型）{action!r} 格式无效：应为 app.verb_object 形式的小写标识")
+    p = Prepared(actor, action, _label("subject（对象）", subject, False), normalise(payload))
+    size = len(_body(p, 0, _SAMPLE_TIME, GENESIS_PREV).encode("utf-8")) - 1 + _SEQ_WIDTH
+    if size > max_bytes:
+        raise EncodingError(f"账本条目约 {size} 字节，超过上限 {max_bytes} 字节；大内容请作为文件存储，账本只记录其哈希")
+    return p
+
+
+def seal(p: Prepared, *, seq: int, time: str, prev: bytes | None) -> Sealed:
+    """Place a prepared entry at ``seq`` after ``prev``: its canonical bytes and digests."""
+    body = _body(p, seq, time, prev.hex() if prev else GENESIS_PREV)
+    raw = body.encode("utf-8")
+    return Sealed(seq, time, p.actor, p.action, p.subject, body, hashlib.sha256(raw).digest(), sm3(raw),
+                  hashlib.sha256(b"\x00" + raw).digest())
+
+
+def frame(action: str, actor: str, prev_hex: str, seq: int, subject: str, time: str) -> tuple[str, str]:
+    """The text an entry's body must start and end with, given its indexed fields."""
+    j = json.dumps
+    head = '{"action":' + j(action, ensure_ascii=False) + ',"actor":' + j(actor, ensure_ascii=False) + ',"payload":'
+    tail = (',"prev":"' + prev_hex + '","seq":' + str(seq) + ',"subject":' + j(subject, ensure_ascii=False)
+            + ',"time":"' + time + '","v":1}')
+    return head, tail
+
+
+def parse(body: str) -> dict:
+    """The fields of a stored entry (for display; verification never trusts this)."""
+    return json.loads(body)

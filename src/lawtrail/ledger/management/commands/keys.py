@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from lawtrail.ledger import keys
+from lawtrail.ledger.proofs import fingerprint
+
+
+class Command(BaseCommand):
+    help = "打印检查点签名公钥（PEM）及其指纹，供上级机关、见证方或法院核对"
+
+    def handle(self, *args, **opts):
+        for v in keys.current().verifiers:
+            self.stdout.write(f"# {v.alg} 密钥名 {v.name}  指纹 {fingerprint(v.pem())}  密钥 ID {v.key_id.hex()}")
+            self.stdout.write(v.pem(), ending="")

@@ -1,0 +1,56 @@
+"""Ledger tables. Rows are written only by store.py and checkpoints.py; the database refuses
+UPDATE and DELETE on all three (migration 0002), and verify.py recomputes every column."""
+
+from django.db import models
+
+
+class Entry(models.Model):
+    """One ledger entry. ``body`` is the exact canonical JSON that is hashed (see entry.py);
+    the other text columns repeat fields of the body so they can be indexed and queried."""
+
+    seq = models.BigIntegerField("序号", primary_key=True)
+    time = models.CharField("时间(UTC)", max_length=27)
+    actor = models.CharField("操作者", max_length=200)
+    action = models.CharField("动作", max_length=200)
+    subject = models.CharField("对象", max_length=200, blank=True)
+    body = models.TextField("条目内容")
+    hash = models.BinaryField("SHA-256", max_length=32)
+    sm3 = models.BinaryField("SM3", max_length=32)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "账本条目"
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["subject", "seq"], name="ledger_entry_subject"),
+            models.Index(fields=["actor", "seq"], name="ledger_entry_actor"),
+            models.Index(fields=["action", "seq"], name="ledger_entry_action"),
+        ]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.subject}"
+
+
+class Node(models.Model):
+    """A perfect Merkle subtree root above the leaves, keyed by merkle.node_key()."""
+
+    key = models.BigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "默克尔树节点"
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the tree's size and root at a time (text format: checkpoints.py)."""
+
+    size = models.BigIntegerField("条目数", db_index=True)
+    root = models.BinaryField("根哈希", max_length=32)
+    time = models.CharField("签发时间(UTC)", max_length=27)
+    note = models.TextField("签名检查点")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签名检查点"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"检查点 {self.size} @ {self.time}"

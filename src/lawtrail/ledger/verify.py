@@ -1,0 +1,254 @@
+"""``lawtrail verify``: recompute the whole ledger and name every discrepancy.
+
+One streaming pass in sequence order, O(log n) memory:
+1. every entry: SHA-256 and SM3 of its bytes against the stored digests; its indexed columns
+   and its ``prev`` against the body (entry.frame: no JSON parsing); gaps in ``seq``;
+2. the Merkle tree rebuilt from the bodies, each completed node compared with the stored node,
+   which arrive in the same order (merkle.node_key);
+3. every checkpoint: its signatures, its fields against its row, and its root against the root
+   recomputed at its size;
+4. with ``against``: a checkpoint kept outside the system must be extended by today's log —
+   checked with an RFC 9162 consistency proof built from the stored nodes.
+Checks that other apps register with ``register`` run afterwards (record rows, stored files).
+
+A problem caused by one already reported (a node above an altered entry) is not reported again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from . import checkpoints, keys, merkle, note
+from .entry import GENESIS_PREV, frame, sm3
+from .models import Checkpoint, Entry, Node
+
+MAX_PROBLEMS = 1000
+_UNKNOWN_LEAF = b"\xff" * 32
+
+
+@dataclass
+class Problem:
+    kind: str
+    where: str
+    message: str
+    seq: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "where": self.where, "seq": self.seq, "message": self.message}
+
+
+@dataclass
+class Report:
+    size: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    more: int = 0  # problems beyond MAX_PROBLEMS, counted but not kept
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, kind: str, where: str, message: str, seq: int | None = None) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(kind, where, message, seq))
+        else:
+            self.more += 1
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "size": self.size, "counts": self.counts,
+                "problems": [p.as_dict() for p in self.problems], "more_problems": self.more}
+
+
+Checker = Callable[[Report, str], None]
+_checkers: list[Checker] = []
+
+
+def register(checker: Checker) -> Checker:
+    """Add a check that runs after the ledger's own (e.g. record rows against their entries)."""
+    _checkers.append(checker)
+    return checker
+
+
+def _tables():
+    return Entry._meta.db_table, Node._meta.db_table
+
+
+def run(*, against: str | None = None, using: str = DEFAULT_DB_ALIAS,
+        progress: Callable[[int, int], None] | None = None) -> Report:
+    conn = connections[using]
+    # PostgreSQL: one snapshot for the whole pass. SQLite: no transaction (it would take the
+    # write lock and stall appends); the bound n keeps the pass consistent instead.
+    ctx = transaction.atomic(using=using) if conn.vendor == "postgresql" else nullcontext()
+    with ctx:
+        if conn.vendor == "postgresql":
+            with conn.cursor() as c:
+                c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        report = Report()
+        front = _entries_and_tree(report, using, progress)
+        _checkpoints(report, front, using)
+        if against is not None:
+            _against(report, against, front, using)
+        for checker in _checkers:
+            checker(report, using)
+    return report
+
+
+def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
+    """Steps 1-2. Returns {size: recomputed root} for every checkpointed size, plus the final one."""
+    entry_t, node_t = _tables()
+    conn = connections[using]
+    with conn.cursor() as c:
+        c.execute(f"SELECT MAX(seq) FROM {entry_t}")
+        top = c.fetchone()[0]
+    n = 0 if top is None else top + 1
+    wanted = set(Checkpoint.objects.using(using).values_list("size", flat=True))
+    roots: dict[int, bytes] = {}
+    if 0 in wanted:
+        roots[0] = merkle.EMPTY_ROOT
+    sha256, hash_leaf, extend, node_key, fold = hashlib.sha256, merkle.hash_leaf, merkle.extend, merkle.node_key, merkle.fold
+    rows = conn.chunked_cursor()
+    nodes = conn.chunked_cursor()
+    entries = stored_nodes = 0
+    try:
+        rows.execute(f"SELECT seq, time, actor, action, subject, body, hash, sm3 FROM {entry_t} "
+                     f"WHERE seq < %s ORDER BY seq", [n])
+        nodes.execute(f"SELECT key, hash FROM {node_t} WHERE key < %s ORDER BY key", [n * 64])
+        pending = nodes.fetchone()
+        frontier: list[bytes] = []
+        prev_hex: str | None = GENESIS_PREV
+        expected = 0
+        last_bad = -1
+
+        def tree_step(leaf: bytes, index: int) -> None:
+            nonlocal frontier, pending, stored_nodes
+            frontier, completed = extend(frontier, index, leaf)
+            for nid, h in completed:
+                key = node_key(nid)
+                while pending is not None and pending[0] < key:
+                    report.add("node_unexpected", f"树节点 {pending[0]}", "存在不应存在的默克尔树节点（被插入）")
+                    pending = nodes.fetchone()
+                covered = last_bad >= nid[1] << nid[0]
+                if pending is None or pending[0] != key:
+                    if not covered:
+                        report.add("node_missing", f"树节点 {nid}", "默克尔树节点缺失（被删除）", seq=index)
+                else:
+                    stored_nodes += 1
+                    if bytes(pending[1]) != h and not covered:
+                        report.add("node_mismatch", f"树节点 {nid}", "存储的默克尔树节点与重算结果不符（被改动）", seq=index)
+                    pending = nodes.fetchone()
+            if expected + 1 in wanted:
+                roots[expected + 1] = fold(frontier)
+
+        while True:
+            batch = rows.fetchmany(2000)
+            if not batch:
+                break
+            for seq, time, actor, action, subject, body, stored_hash, stored_sm3 in batch:
+                while expected < seq:  # a gap: entries deleted
+                    report.add("entry_missing", f"条目 #{expected}", "条目缺失（被删除）", seq=expected)
+                    last_bad = expected
+                    tree_step(_UNKNOWN_LEAF, expected)
+                    prev_hex, expected = None, expected + 1
+                raw = body.encode("utf-8")
+                digest = sha256(raw).digest()
+                bad = False
+                if digest != bytes(stored_hash):
+                    report.add("hash_mismatch", f"条目 #{seq}", "条目内容与存储的 SHA-256 不符（内容或哈希被改动）", seq)
+                    bad = True
+                if sm3(raw) != bytes(stored_sm3):
+                    report.add("sm3_mismatch", f"条目 #{seq}", "条目内容与存储的 SM3 摘要不符", seq)
+                    bad = True
+                head, tail = frame(action, actor, prev_hex or "", seq, subject, time)
+                if not (body.startswith(head) and body.endswith(tail)):
+                    at = body.rfind(',"prev":"')
+                    own_prev = body[at + 9:at + 73] if at >= 0 else ""
+                    head2, tail2 = frame(action, actor, own_prev, seq, subject, time)
+                    if body.startswith(head2) and body.endswith(tail2):
+                        if prev_hex is not None:  # after a gap the break is already reported
+                            report.add("chain_broken", f"条目 #{seq}",
+                                       "条目记录的前一条哈希（prev）与前一条目不符：哈希链断裂（条目被插入、删除或调换）", seq)
+                    else:
+                        report.add("columns_mismatch", f"条目 #{seq}",
+                                   "条目的索引字段（序号、时间、操作者、动作或对象）与条目内容不符（被改动或调换）", seq)
+                    bad = True
+                if bad:
+                    last_bad = seq
+                tree_step(hash_leaf(raw), seq)
+                prev_hex, expected = digest.hex(), seq + 1
+                entries += 1
+            if progress:
+                progress(expected, n)
+        while pending is not None:
+            report.add("node_unexpected", f"树节点 {pending[0]}", "存在不应存在的默克尔树节点（被插入）")
+            pending = nodes.fetchone()
+    finally:
+        rows.close()
+        nodes.close()
+    with conn.cursor() as c:  # nodes above the last entry: the tail was cut off
+        c.execute(f"SELECT COUNT(*) FROM {node_t} WHERE key >= %s", [n * 64])
+        extra = c.fetchone()[0]
+        c.execute(f"SELECT MAX(seq) FROM {entry_t}")
+        top_now = c.fetchone()[0]
+    if extra and (top_now is None or top_now + 1 == n):
+        report.add("tail_truncated", "账本末尾", f"存在 {extra} 个超出最后一条条目的树节点：末尾条目被删除")
+    report.size = n
+    roots[n] = fold(frontier) if n else merkle.EMPTY_ROOT
+    report.counts.update(entries=entries, nodes=stored_nodes)
+    return roots
+
+
+def _checkpoints(report: Report, roots: dict[int, bytes], using: str) -> None:
+    ring = keys.current()
+    count = 0
+    for cp in Checkpoint.objects.using(using).order_by("id"):
+        count += 1
+        where = f"检查点 #{cp.id}（{cp.size} 条，{cp.time}）"
+        try:
+            parsed, sigs = note.verify(cp.note, ring.verifiers)
+        except note.NoteError as e:
+            report.add("checkpoint_malformed", where, f"检查点文本无效：{e}")
+            continue
+        if not note.accepted(sigs, ring.required):
+            bad = [name for name, ok in sigs.items() if ok is not True and (ok is False or name in ring.required)]
+            report.add("checkpoint_signature", where, f"签名无效或缺失：{', '.join(bad)}")
+        if (parsed.size, parsed.root, parsed.time) != (cp.size, bytes(cp.root), cp.time):
+            report.add("checkpoint_fields", where, "检查点的数据库字段与签名文本不一致")
+        if parsed.size > report.size:
+            report.add("tail_truncated", where, f"检查点记录了 {parsed.size} 条，但账本只有 {report.size} 条：末尾条目被删除")
+        elif roots.get(parsed.size) != parsed.root:
+            report.add("checkpoint_root", where, "按现有条目重算的默克尔根与检查点签名的根不符：已签名的内容被改动")
+    report.counts["checkpoints"] = count
+
+
+def _against(report: Report, text: str, roots: dict[int, bytes], using: str) -> None:
+    where = "外部检查点"
+    ring = keys.current()
+    try:
+        cp, sigs = note.verify(text, ring.verifiers)
+    except note.NoteError as e:
+        report.add("against_malformed", where, f"外部检查点文本无效：{e}")
+        return
+    where = f"外部检查点（{cp.size} 条，{cp.time}）"
+    if not note.accepted(sigs, ring.required):
+        report.add("against_signature", where, "外部检查点的签名不是本系统的密钥签的，或已被改动")
+        return
+    n = report.size
+    if cp.size > n:
+        report.add("against_truncated", where, f"外部检查点记录了 {cp.size} 条，但账本只有 {n} 条：账本被截断或重写")
+        return
+    if cp.size == 0:
+        return
+    try:
+        proof = checkpoints.consistency(cp.size, n, using)
+    except Exception as e:  # a missing node is itself evidence
+        report.add("against_inconsistent", where, f"无法生成一致性证明：{e}")
+        return
+    if not merkle.verify_consistency(cp.size, n, cp.root, roots[n], proof):
+        report.add("against_inconsistent", where,
+                   "一致性证明失败：今天的账本不是该外部检查点时账本的延续（账本被改写）")
+    report.counts["against_proof_hashes"] = len(proof)
