@@ -83,9 +83,9 @@ def run(*, against: str | None = None, using: str = DEFAULT_DB_ALIAS,
     conn = connections[using]
     # PostgreSQL: one snapshot for the whole pass. SQLite: no transaction (it would take the
     # write lock and stall appends); the bound n keeps the pass consistent instead.
-    ctx = transaction.atomic(using=using) if conn.vendor == "postgresql" else nullcontext()
-    with ctx:
-        if conn.vendor == "postgresql":
+    own = conn.vendor == "postgresql" and not conn.in_atomic_block
+    with transaction.atomic(using=using) if own else nullcontext():
+        if own:
             with conn.cursor() as c:
                 c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         report = Report()

@@ -1,0 +1,12 @@
+import pytest
+
+from lawtrail.ledger import keys
+
+
+@pytest.fixture(autouse=True)
+def _own_keys(settings, tmp_path):
+    """Each test signs with keys of its own, created on first use like at first start."""
+    settings.LAWTRAIL_KEYS_DIR = tmp_path / "keys"
+    keys.load.cache_clear()
+    yield
+    keys.load.cache_clear()

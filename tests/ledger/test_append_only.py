@@ -1,0 +1,55 @@
+"""The database itself refuses to change or remove ledger rows, whichever way the code asks."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from lawtrail.ledger import checkpoints
+from lawtrail.ledger.models import Checkpoint, Entry, Node
+
+from .helpers import fill, sql
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def log():
+    fill(5)
+    checkpoints.issue()
+
+
+def refused(fn):
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic():
+            fn()
+
+
+@pytest.mark.parametrize("model", [Entry, Node, Checkpoint])
+def test_orm_updates_and_deletes_of_ledger_rows_are_refused(log, model):
+    row = model.objects.first()
+    column = {Entry: "actor", Node: "hash", Checkpoint: "note"}[model]
+    refused(lambda: model.objects.filter(pk=row.pk).update(**{column: getattr(row, column)}))
+    refused(lambda: model.objects.filter(pk=row.pk).delete())
+    refused(lambda: row.delete())
+
+
+def test_bulk_update_cannot_bypass_the_refusal(log):
+    refused(lambda: Entry.objects.all().update(actor="someone else"))
+    assert set(Entry.objects.values_list("actor", flat=True)) == {"user:0", "user:1", "user:2"}
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE ledger_entry SET body = 'forged' WHERE seq = 1",
+    "DELETE FROM ledger_entry WHERE seq = 4",
+    "UPDATE ledger_node SET hash = hash",
+    "DELETE FROM ledger_checkpoint",
+])
+def test_raw_sql_updates_and_deletes_are_refused(log, statement):
+    refused(lambda: sql(statement))
+    assert Entry.objects.count() == 5 and Checkpoint.objects.count() == 1
+
+
+def test_emptying_a_table_at_once_is_refused(log):
+    # PostgreSQL's TRUNCATE skips row triggers, so it has a statement trigger of its own; SQLite
+    # has no TRUNCATE, and its whole-table DELETE shortcut is disabled by the row trigger.
+    refused(lambda: sql("TRUNCATE ledger_entry" if connection.vendor == "postgresql" else "DELETE FROM ledger_entry"))
+    assert Entry.objects.count() == 5
