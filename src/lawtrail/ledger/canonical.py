@@ -53,6 +53,11 @@ def normalise(value: Any, where: str = "payload", depth: int = 0) -> Any:
     """Turn ``value`` into plain JSON types under the rules above, or raise EncodingError."""
     if depth > MAX_DEPTH:
         raise EncodingError(f"{where} 嵌套超过 {MAX_DEPTH} 层")
+    t = type(value)
+    if t is str:  # fast paths for the common exact types; subclasses take the general route
+        return _check_text(value, where)
+    if t is int and INT_MIN <= value <= INT_MAX:
+        return value
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int):

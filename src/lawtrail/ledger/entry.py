@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .canonical import EncodingError, dumps, normalise
@@ -31,6 +32,7 @@ ACTION_RE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 MAX_LABEL = 200
 
 _SM3 = hashlib.new("sm3")
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def sm3(data: bytes) -> bytes:
@@ -46,7 +48,7 @@ def _label(name: str, value: Any, required: bool) -> str:
         raise EncodingError(f"{name} 不能为空")
     if len(value) > MAX_LABEL:
         raise EncodingError(f"{name} 超过 {MAX_LABEL} 个字符")
-    if any(ord(c) < 0x20 for c in value):
+    if _CONTROL.search(value):
         raise EncodingError(f"{name} 含有控制字符")
     return value
 
@@ -58,7 +60,7 @@ class Prepared:
     actor: str
     action: str
     subject: str
-    payload: Any
+    payload: str  # canonical JSON text of the payload
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,13 @@ _SAMPLE_TIME = "2000-01-01T00:00:00.000000Z"
 
 
 def _body(p: Prepared, seq: int, time: str, prev_hex: str) -> str:
-    return dumps({"action": p.action, "actor": p.actor, "payload": p.payload, "prev": prev_hex,
-                  "seq": seq, "subject": p.subject, "time": time, "v": VERSION})
+    """The canonical JSON of the whole entry, assembled around the canonical payload.
+
+    Equal to canonical.dumps of the entry as a dict (keys in sorted order); built this way so
+    the payload is encoded once and the construction is the same one verify.py checks against.
+    """
+    head, tail = frame(p.action, p.actor, prev_hex, seq, p.subject, time)
+    return head + p.payload + tail
 
 
 def prepare(*, actor: str, action: str, subject: str = "", payload: Any = None, max_bytes: int) -> Prepared:
@@ -96,7 +103,7 @@ def prepare(*, actor: str, action: str, subject: str = "", payload: Any = None, 
     action = _label("action（动作类型）", action, True)
     if not ACTION_RE.fullmatch(action):
         raise EncodingError(f"action（动作类型）{action!r} 格式无效：应为 app.verb_object 形式的小写标识")
-    p = Prepared(actor, action, _label("subject（对象）", subject, False), normalise(payload))
+    p = Prepared(actor, action, _label("subject（对象）", subject, False), dumps(normalise(payload)))
     size = len(_body(p, 0, _SAMPLE_TIME, GENESIS_PREV).encode("utf-8")) - 1 + _SEQ_WIDTH
     if size > max_bytes:
         raise EncodingError(f"账本条目约 {size} 字节，超过上限 {max_bytes} 字节；大内容请作为文件存储，账本只记录其哈希")
@@ -111,12 +118,18 @@ def seal(p: Prepared, *, seq: int, time: str, prev: bytes | None) -> Sealed:
                   hashlib.sha256(b"\x00" + raw).digest())
 
 
+@lru_cache(maxsize=65536)  # actors, actions and subjects repeat: verify quotes each per entry
+def quote(s: str) -> str:
+    """JSON string exactly as canonical.dumps writes it (json only escapes ", \\ and C0 controls)."""
+    if s.isprintable() and '"' not in s and "\\" not in s:
+        return '"' + s + '"'
+    return json.dumps(s, ensure_ascii=False)
+
+
 def frame(action: str, actor: str, prev_hex: str, seq: int, subject: str, time: str) -> tuple[str, str]:
     """The text an entry's body must start and end with, given its indexed fields."""
-    j = json.dumps
-    head = '{"action":' + j(action, ensure_ascii=False) + ',"actor":' + j(actor, ensure_ascii=False) + ',"payload":'
-    tail = (',"prev":"' + prev_hex + '","seq":' + str(seq) + ',"subject":' + j(subject, ensure_ascii=False)
-            + ',"time":"' + time + '","v":1}')
+    head = '{"action":' + quote(action) + ',"actor":' + quote(actor) + ',"payload":'
+    tail = ',"prev":"' + prev_hex + '","seq":' + str(seq) + ',"subject":' + quote(subject) + ',"time":"' + time + '","v":1}'
     return head, tail
 
 

@@ -71,10 +71,13 @@ def range_nodes(begin: int, end: int) -> list[NodeId]:
     Ranges from the RFC recursions start at a multiple of a power of two at least as large as
     their size, so the cover is the binary expansion of (end - begin), high bits first.
     """
+    size = end - begin
+    if size > 0 and not size & (size - 1) and not begin & (size - 1):  # a perfect subtree: one node
+        level = size.bit_length() - 1
+        return [(level, begin >> level)]
     if begin >= end:
         raise ValueError(f"empty range [{begin}, {end})")
     nodes: list[NodeId] = []
-    size = end - begin
     pos = begin
     for level in range(size.bit_length() - 1, -1, -1):
         if size >> level & 1:
@@ -144,7 +147,7 @@ def resolve(ranges: Sequence[Range], get: Callable[[Iterable[NodeId]], Mapping[N
     """Hashes of ``ranges``; ``get`` is called once with every perfect node needed."""
     covers = [range_nodes(b, e) for b, e in ranges]
     found = get({n for cover in covers for n in cover})
-    return [fold([found[n] for n in cover]) for cover in covers]
+    return [found[c[0]] if len(c) == 1 else fold([found[n] for n in c]) for c in covers]
 
 
 def _ok(*hashes: bytes) -> bool:

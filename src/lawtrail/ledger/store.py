@@ -8,16 +8,21 @@ How appends stay a single chain when several processes write at once:
    advisory lock (released at commit or rollback). SQLite: the connection runs every
    transaction as BEGIN IMMEDIATE (settings.py), so the transaction already holds the
    database's single write lock.
-2. Read the head entry (highest seq) and the tree's frontier — the perfect nodes covering
-   [0, size) — with at most two indexed queries; nothing is cached between transactions.
+2. Read the head entry (highest seq and its hash). If this process appended that very head,
+   it still has the tree's frontier (the perfect nodes covering [0, size)); otherwise it reads
+   the frontier with one indexed query. Nothing cached is used without this check.
 3. Seal the new entries (canonical bytes, SHA-256, SM3, leaf hash), extend the frontier in
-   memory, and insert the entries and the interior nodes they complete.
+   memory, and insert the entries, their leaves and the interior nodes they complete.
 4. The caller's commit makes all of it durable at once. ``seq`` is the primary key, so even a
    misconfigured database that let two appenders in would fail the second one, not fork the chain.
+
+The hot paths use the DB-API cursor directly (Django's wrapper costs more than the query) and
+count their statements in ``STATEMENTS`` so tests can pin them.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +34,10 @@ from django.utils import timezone
 from . import merkle
 from .canonical import format_time
 from .entry import prepare, seal
-from .models import Entry, Node
 
 LOCK_KEY = int.from_bytes(b"lawtrail", "big") & ((1 << 63) - 1)
+CACHE_FROM_LEVEL = 8  # nodes this high are few (n / 128) and shared by most proofs
+CACHE_MAX = 500_000
 
 
 class LedgerError(Exception):
@@ -45,14 +51,46 @@ class Appended:
     hash: str  # hex SHA-256 of the entry's bytes
 
 
+class _Counter(threading.local):
+    n = 0
+
+
+STATEMENTS = _Counter()
+_frontiers: dict[str, tuple[int, bytes, list[bytes]]] = {}  # alias -> (size, head hash, frontier)
+_nodes_cache: dict[int, bytes] = {}  # immutable perfect nodes at CACHE_FROM_LEVEL and above
+
+
+def _run(using: str, sql: str, params=(), many: bool = False, stream: str | None = None, conn=None):
+    """Execute on the raw DB-API cursor; ``sql`` uses %s placeholders.
+
+    ``stream``: a name for a server-side cursor on PostgreSQL (inside a transaction), so that
+    reading millions of rows keeps memory flat; SQLite cursors stream by themselves.
+    """
+    conn = conn or connections[using]
+    conn.ensure_connection()
+    if conn.vendor == "sqlite":
+        sql = sql.replace("%s", "?")
+        cur = conn.connection.cursor()
+    elif stream:
+        cur = conn.connection.cursor(name=stream)
+        cur.itersize = 5000
+    else:
+        cur = conn.connection.cursor()
+    STATEMENTS.n += 1
+    if many:
+        cur.executemany(sql, params)
+    else:
+        cur.execute(sql, params)
+    return cur
+
+
 def lock(using: str = DEFAULT_DB_ALIAS) -> None:
     """Step 1: serialise ledger writers until the current transaction ends."""
     conn = connections[using]
     if not conn.in_atomic_block:
         raise LedgerError("账本锁只能在事务中获取")
     if conn.vendor == "postgresql":
-        with conn.cursor() as c:
-            c.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        _run(using, "SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     elif conn.vendor == "sqlite":
         if conn.settings_dict.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE":
             raise LedgerError("SQLite 必须以 transaction_mode=IMMEDIATE 运行，否则并发追加会冲突")
@@ -60,54 +98,62 @@ def lock(using: str = DEFAULT_DB_ALIAS) -> None:
         raise LedgerError(f"不支持的数据库 {conn.vendor}")
 
 
-def _head(using: str) -> tuple[int, bytes | None, str | None]:
-    """Size of the log, hash of the last entry and its body."""
-    with connections[using].cursor() as c:
-        c.execute(f"SELECT seq, hash, body FROM {Entry._meta.db_table} ORDER BY seq DESC LIMIT 1")
-        row = c.fetchone()
-    if row is None:
-        return 0, None, None
-    return row[0] + 1, bytes(row[1]), row[2]
+def _head(using: str) -> tuple[int, bytes | None]:
+    """Size of the log and hash of its last entry."""
+    row = _run(using, "SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT 1").fetchone()
+    return (0, None) if row is None else (row[0] + 1, bytes(row[1]))
 
 
 def size(using: str = DEFAULT_DB_ALIAS) -> int:
     return _head(using)[0]
 
 
-def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS,
-              known: Mapping[int, str] | None = None) -> dict[merkle.NodeId, bytes]:
-    """Hashes of perfect nodes: leaves from entry bodies, the rest from stored nodes (2 queries)."""
-    ids = set(ids)
-    leaves = {i for lvl, i in ids if lvl == 0}
-    inner = {merkle.node_key(n): n for n in ids if n[0] > 0}
+def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS) -> dict[merkle.NodeId, bytes]:
+    """Hashes of perfect nodes (leaves included), with one indexed query for those not cached."""
     out: dict[merkle.NodeId, bytes] = {}
-    bodies = dict(known or {})
-    missing = [i for i in leaves if i not in bodies]
-    if missing:
-        bodies.update(Entry.objects.using(using).filter(seq__in=missing).values_list("seq", "body"))
-    for i in leaves:
-        if i not in bodies:
-            raise LedgerError(f"账本条目 #{i} 缺失，无法计算默克尔树")
-        out[(0, i)] = merkle.hash_leaf(bodies[i].encode("utf-8"))
-    if inner:
-        for key, h in Node.objects.using(using).filter(key__in=list(inner)).values_list("key", "hash"):
-            out[inner.pop(key)] = bytes(h)
-        if inner:
-            raise LedgerError(f"默克尔树节点缺失：{sorted(inner.values())[:5]}")
+    want: dict[int, merkle.NodeId] = {}
+    cache = _nodes_cache
+    for n in ids:
+        key = (((n[1] + 1) << n[0]) - 1) * 64 + n[0]  # merkle.node_key, inlined: this is the hot path
+        h = cache.get(key)
+        if h is None:
+            want[key] = n
+        else:
+            out[n] = h
+    if want:
+        conn = connections[using]
+        # Only committed nodes are permanent: inside a transaction a node may yet be rolled back.
+        cacheable = not conn.in_atomic_block
+        rows = _run(using, f"SELECT key, hash FROM ledger_node WHERE key IN ({','.join(['%s'] * len(want))})",
+                    list(want), conn=conn).fetchall()
+        for key, h in rows:
+            h = bytes(h)
+            n = want.pop(key)
+            out[n] = h
+            if cacheable and n[0] >= CACHE_FROM_LEVEL and len(_nodes_cache) < CACHE_MAX:
+                _nodes_cache[key] = h
+        if want:
+            raise LedgerError(f"默克尔树节点缺失：{sorted(want.values())[:5]}")
     return out
 
 
-def frontier(tree_size: int, using: str = DEFAULT_DB_ALIAS, head: tuple[int, str] | None = None) -> list[bytes]:
+def frontier(tree_size: int, using: str = DEFAULT_DB_ALIAS) -> list[bytes]:
     """Hashes of range_nodes(0, tree_size): enough to append to the tree or compute its root."""
     if tree_size == 0:
         return []
     ids = merkle.range_nodes(0, tree_size)
-    found = get_nodes(ids, using, known=dict([head]) if head else None)
+    found = get_nodes(ids, using)
     return [found[n] for n in ids]
 
 
 def root(tree_size: int, using: str = DEFAULT_DB_ALIAS) -> bytes:
     return merkle.fold(frontier(tree_size, using)) if tree_size else merkle.EMPTY_ROOT
+
+
+def forget_cached_tree() -> None:
+    """Drop this process's cached frontier and nodes (tests; after a restore from backup)."""
+    _frontiers.clear()
+    _nodes_cache.clear()
 
 
 def append(*, actor: str, action: str, subject: str = "", payload: Any = None,
@@ -125,22 +171,21 @@ def append_many(items: Iterable[Mapping[str, Any]], using: str = DEFAULT_DB_ALIA
         return []
     with transaction.atomic(using=using, savepoint=False):
         lock(using)
-        n, prev, head_body = _head(using)
-        front = frontier(n, using, head=(n - 1, head_body) if n else None)
+        n, prev = _head(using)
+        cached = _frontiers.get(using)
+        front = cached[2] if cached and cached[:2] == (n, prev) else frontier(n, using)
         now = format_time(timezone.now())
-        entries: list[Entry] = []
-        nodes: list[Node] = []
-        done: list[Appended] = []
+        entries, nodes, done = [], [], []
         for p in prepared:
             s = seal(p, seq=n, time=now, prev=prev)
+            nodes.append((n * 64, s.leaf))
             front, completed = merkle.extend(front, n, s.leaf)
-            entries.append(Entry(seq=s.seq, time=s.time, actor=s.actor, action=s.action, subject=s.subject,
-                                 body=s.body, hash=s.hash, sm3=s.sm3))
-            nodes.extend(Node(key=merkle.node_key(nid), hash=h) for nid, h in completed)
+            entries.append((s.seq, s.time, s.actor, s.action, s.subject, s.body, s.hash, s.sm3))
+            nodes.extend((merkle.node_key(nid), h) for nid, h in completed)
             done.append(Appended(s.seq, s.time, s.hash.hex()))
             prev, n = s.hash, n + 1
-        Entry.objects.using(using).bulk_create(entries, batch_size=500)
-        if nodes:
-            Node.objects.using(using).bulk_create(nodes, batch_size=500)
+        _run(using, "INSERT INTO ledger_entry (seq, time, actor, action, subject, body, hash, sm3) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", entries, many=True)
+        _run(using, "INSERT INTO ledger_node (key, hash) VALUES (%s, %s)", nodes, many=True)
+        _frontiers[using] = (n, prev, front)
     return done
-

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from . import checkpoints, keys, merkle, note
+from . import checkpoints, keys, merkle, note, store
 from .entry import GENESIS_PREV, frame, sm3
-from .models import Checkpoint, Entry, Node
+from .models import Checkpoint
 
 MAX_PROBLEMS = 1000
 _UNKNOWN_LEAF = b"\xff" * 32
@@ -74,10 +74,6 @@ def register(checker: Checker) -> Checker:
     return checker
 
 
-def _tables():
-    return Entry._meta.db_table, Node._meta.db_table
-
-
 def run(*, against: str | None = None, using: str = DEFAULT_DB_ALIAS,
         progress: Callable[[int, int], None] | None = None) -> Report:
     conn = connections[using]
@@ -100,106 +96,113 @@ def run(*, against: str | None = None, using: str = DEFAULT_DB_ALIAS,
 
 def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
     """Steps 1-2. Returns {size: recomputed root} for every checkpointed size, plus the final one."""
-    entry_t, node_t = _tables()
-    conn = connections[using]
-    with conn.cursor() as c:
-        c.execute(f"SELECT MAX(seq) FROM {entry_t}")
-        top = c.fetchone()[0]
-    n = 0 if top is None else top + 1
+    n = store.size(using)
     wanted = set(Checkpoint.objects.using(using).values_list("size", flat=True))
-    roots: dict[int, bytes] = {}
-    if 0 in wanted:
-        roots[0] = merkle.EMPTY_ROOT
-    sha256, hash_leaf, extend, node_key, fold = hashlib.sha256, merkle.hash_leaf, merkle.extend, merkle.node_key, merkle.fold
-    rows = conn.chunked_cursor()
-    nodes = conn.chunked_cursor()
-    entries = stored_nodes = 0
-    try:
-        rows.execute(f"SELECT seq, time, actor, action, subject, body, hash, sm3 FROM {entry_t} "
-                     f"WHERE seq < %s ORDER BY seq", [n])
-        nodes.execute(f"SELECT key, hash FROM {node_t} WHERE key < %s ORDER BY key", [n * 64])
-        pending = nodes.fetchone()
-        frontier: list[bytes] = []
-        prev_hex: str | None = GENESIS_PREV
-        expected = 0
-        last_bad = -1
+    roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
+    sha256, hash_children = hashlib.sha256, merkle.hash_children
+    rows = store._run(using, "SELECT seq, time, actor, action, subject, body, hash, sm3 FROM ledger_entry "
+                             "WHERE seq < %s ORDER BY seq", [n], stream="verify_entries")
+    nodes = store._run(using, "SELECT key, hash FROM ledger_node WHERE key < %s ORDER BY key", [n * 64],
+                       stream="verify_nodes")
+    stored_iter = iter(nodes)
+    pending = next(stored_iter, None)
+    stack: list[bytes] = []  # the frontier: perfect subtree roots covering [0, expected)
+    prev_hex: str | None = GENESIS_PREV
+    expected = entries = stored_nodes = 0
+    last_bad = -1
 
-        def tree_step(leaf: bytes, index: int) -> None:
-            nonlocal frontier, pending, stored_nodes
-            frontier, completed = extend(frontier, index, leaf)
-            for nid, h in completed:
-                key = node_key(nid)
-                while pending is not None and pending[0] < key:
-                    report.add("node_unexpected", f"树节点 {pending[0]}", "存在不应存在的默克尔树节点（被插入）")
-                    pending = nodes.fetchone()
-                covered = last_bad >= nid[1] << nid[0]
-                if pending is None or pending[0] != key:
-                    if not covered:
-                        report.add("node_missing", f"树节点 {nid}", "默克尔树节点缺失（被删除）", seq=index)
-                else:
-                    stored_nodes += 1
-                    if bytes(pending[1]) != h and not covered:
-                        report.add("node_mismatch", f"树节点 {nid}", "存储的默克尔树节点与重算结果不符（被改动）", seq=index)
-                    pending = nodes.fetchone()
-            if expected + 1 in wanted:
-                roots[expected + 1] = fold(frontier)
+    def node(key: int, h: bytes, index: int, covers_from: int) -> None:
+        """Compare the recomputed node ``key`` with the stored one, reporting what is off."""
+        nonlocal pending, stored_nodes
+        while pending is not None and pending[0] < key:
+            report.add("node_unexpected", f"树节点 {pending[0]}", "存在不应存在的默克尔树节点（被插入）")
+            pending = next(stored_iter, None)
+        where = f"树节点（层 {key % 64}，止于条目 #{key // 64}）"
+        if pending is None or pending[0] != key:
+            if last_bad < covers_from:
+                report.add("node_missing", where, "默克尔树节点缺失（被删除）", seq=index)
+            return
+        stored_nodes += 1
+        if bytes(pending[1]) != h and last_bad < covers_from:
+            report.add("node_mismatch", where, "存储的默克尔树节点与重算结果不符（被改动）", seq=index)
+        pending = next(stored_iter, None)
 
+    def tree_step(h: bytes, index: int) -> None:
+        """Add leaf ``index`` and check it and every node it completes (keys index*64 + level)."""
+        nonlocal pending, stored_nodes
+        level, i = 0, index
         while True:
-            batch = rows.fetchmany(2000)
-            if not batch:
+            key = index * 64 + level
+            if pending is not None and pending[0] == key and pending[1] == h:  # the common case
+                stored_nodes += 1
+                pending = next(stored_iter, None)
+            else:
+                node(key, h, index, index + 1 - (1 << level))
+            if not i & 1:
                 break
-            for seq, time, actor, action, subject, body, stored_hash, stored_sm3 in batch:
-                while expected < seq:  # a gap: entries deleted
-                    report.add("entry_missing", f"条目 #{expected}", "条目缺失（被删除）", seq=expected)
-                    last_bad = expected
-                    tree_step(_UNKNOWN_LEAF, expected)
-                    prev_hex, expected = None, expected + 1
-                raw = body.encode("utf-8")
-                digest = sha256(raw).digest()
-                bad = False
-                if digest != bytes(stored_hash):
-                    report.add("hash_mismatch", f"条目 #{seq}", "条目内容与存储的 SHA-256 不符（内容或哈希被改动）", seq)
-                    bad = True
-                if sm3(raw) != bytes(stored_sm3):
-                    report.add("sm3_mismatch", f"条目 #{seq}", "条目内容与存储的 SM3 摘要不符", seq)
-                    bad = True
-                head, tail = frame(action, actor, prev_hex or "", seq, subject, time)
-                if not (body.startswith(head) and body.endswith(tail)):
-                    at = body.rfind(',"prev":"')
-                    own_prev = body[at + 9:at + 73] if at >= 0 else ""
-                    head2, tail2 = frame(action, actor, own_prev, seq, subject, time)
-                    if body.startswith(head2) and body.endswith(tail2):
-                        if prev_hex is not None:  # after a gap the break is already reported
-                            report.add("chain_broken", f"条目 #{seq}",
-                                       "条目记录的前一条哈希（prev）与前一条目不符：哈希链断裂（条目被插入、删除或调换）", seq)
-                    else:
-                        report.add("columns_mismatch", f"条目 #{seq}",
-                                   "条目的索引字段（序号、时间、操作者、动作或对象）与条目内容不符（被改动或调换）", seq)
-                    bad = True
-                if bad:
-                    last_bad = seq
-                tree_step(hash_leaf(raw), seq)
-                prev_hex, expected = digest.hex(), seq + 1
-                entries += 1
-            if progress:
+            h = hash_children(stack.pop(), h)
+            level, i = level + 1, i >> 1
+        stack.append(h)
+        if index + 1 in wanted:
+            roots[index + 1] = merkle.fold(stack)
+
+    try:
+        for seq, time, actor, action, subject, body, stored_hash, stored_sm3 in rows:
+            while expected < seq:  # a gap: entries deleted
+                report.add("entry_missing", f"条目 #{expected}", "条目缺失（被删除）", seq=expected)
+                last_bad = expected
+                tree_step(_UNKNOWN_LEAF, expected)
+                prev_hex, expected = None, expected + 1
+            raw = body.encode("utf-8")
+            digest = sha256(raw).digest()
+            bad = False
+            if digest != stored_hash:
+                report.add("hash_mismatch", f"条目 #{seq}", "条目内容与存储的 SHA-256 不符（内容或哈希被改动）", seq)
+                bad = True
+            if sm3(raw) != stored_sm3:
+                report.add("sm3_mismatch", f"条目 #{seq}", "条目内容与存储的 SM3 摘要不符", seq)
+                bad = True
+            head, tail = frame(action, actor, prev_hex or "", seq, subject, time)
+            if not (body.startswith(head) and body.endswith(tail)):
+                bad = _misframed(report, body, seq, time, actor, action, subject, prev_hex)
+            if bad:
+                last_bad = seq
+            tree_step(sha256(b"\x00" + raw).digest(), seq)
+            prev_hex, expected = digest.hex(), seq + 1
+            entries += 1
+            if progress and not entries % 50_000:
                 progress(expected, n)
         while pending is not None:
             report.add("node_unexpected", f"树节点 {pending[0]}", "存在不应存在的默克尔树节点（被插入）")
-            pending = nodes.fetchone()
+            pending = next(stored_iter, None)
     finally:
         rows.close()
         nodes.close()
-    with conn.cursor() as c:  # nodes above the last entry: the tail was cut off
-        c.execute(f"SELECT COUNT(*) FROM {node_t} WHERE key >= %s", [n * 64])
-        extra = c.fetchone()[0]
-        c.execute(f"SELECT MAX(seq) FROM {entry_t}")
-        top_now = c.fetchone()[0]
-    if extra and (top_now is None or top_now + 1 == n):
+    if progress:
+        progress(n, n)
+    extra = store._run(using, "SELECT COUNT(*) FROM ledger_node WHERE key >= %s", [n * 64]).fetchone()[0]
+    if extra and store.size(using) == n:  # nodes above the last entry: the tail was cut off
         report.add("tail_truncated", "账本末尾", f"存在 {extra} 个超出最后一条条目的树节点：末尾条目被删除")
     report.size = n
-    roots[n] = fold(frontier) if n else merkle.EMPTY_ROOT
+    roots[n] = merkle.fold(stack) if n else merkle.EMPTY_ROOT
     report.counts.update(entries=entries, nodes=stored_nodes)
     return roots
+
+
+def _misframed(report: Report, body: str, seq: int, time: str, actor: str, action: str, subject: str,
+               prev_hex: str | None) -> bool:
+    """The body does not start and end as its columns say: a broken chain, or edited columns."""
+    at = body.rfind(',"prev":"')
+    own_prev = body[at + 9:at + 73] if at >= 0 else ""
+    head, tail = frame(action, actor, own_prev, seq, subject, time)
+    if body.startswith(head) and body.endswith(tail):
+        if prev_hex is not None:  # after a gap the break is already reported
+            report.add("chain_broken", f"条目 #{seq}",
+                       "条目记录的前一条哈希（prev）与前一条目不符：哈希链断裂（条目被插入、删除或调换）", seq)
+    else:
+        report.add("columns_mismatch", f"条目 #{seq}",
+                   "条目的索引字段（序号、时间、操作者、动作或对象）与条目内容不符（被改动或调换）", seq)
+    return True
 
 
 def _checkpoints(report: Report, roots: dict[int, bytes], using: str) -> None:
