@@ -51,11 +51,11 @@ def protect(*tables: str):
     def forwards(apps, schema_editor):
         for table in tables:
             for stmt in _sql(schema_editor.connection.vendor, table):
-                schema_editor.execute(stmt)
+                schema_editor.execute(stmt, params=None)
 
     def backwards(apps, schema_editor):
         for table in tables:
             for stmt in unprotect_sql(schema_editor.connection.vendor, table):
-                schema_editor.execute(stmt)
+                schema_editor.execute(stmt, params=None)
 
     return migrations.RunPython(forwards, backwards, elidable=False)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from . import checkpoints, keys, merkle, note, store
-from .entry import GENESIS_PREV, frame, sm3
+from .entry import GENESIS_PREV
 from .models import Checkpoint
 
 MAX_PROBLEMS = 1000
@@ -99,9 +99,16 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
     n = store.size(using)
     wanted = set(Checkpoint.objects.using(using).values_list("size", flat=True))
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
-    sha256, hash_children = hashlib.sha256, merkle.hash_children
-    rows = store._run(using, "SELECT seq, time, actor, action, subject, body, hash, sm3 FROM ledger_entry "
-                             "WHERE seq < %s ORDER BY seq", [n], stream="verify_entries")
+    sha256, hash_children, sm3_new = hashlib.sha256, merkle.hash_children, hashlib.new("sm3").copy
+    # The database assembles the text each body must begin and end with from its indexed columns
+    # (entry.frame); labels cannot contain control characters, so its JSON quoting is Python's.
+    q = "json_quote" if connections[using].vendor == "sqlite" else "to_json"
+    rows = store._run(
+        using,
+        f"""SELECT seq, body, hash, sm3,
+                   '{{"action":' || {q}(action) || ',"actor":' || {q}(actor) || ',"payload":',
+                   '","seq":' || seq || ',"subject":' || {q}(subject) || ',"time":"' || time || '","v":1}}'
+            FROM ledger_entry WHERE seq < %s ORDER BY seq""", [n], stream="verify_entries")
     nodes = store._run(using, "SELECT key, hash FROM ledger_node WHERE key < %s ORDER BY key", [n * 64],
                        stream="verify_nodes")
     stored_iter = iter(nodes)
@@ -147,7 +154,7 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
             roots[index + 1] = merkle.fold(stack)
 
     try:
-        for seq, time, actor, action, subject, body, stored_hash, stored_sm3 in rows:
+        for seq, body, stored_hash, stored_sm3, head, rest in rows:
             while expected < seq:  # a gap: entries deleted
                 report.add("entry_missing", f"条目 #{expected}", "条目缺失（被删除）", seq=expected)
                 last_bad = expected
@@ -159,15 +166,23 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
             if digest != stored_hash:
                 report.add("hash_mismatch", f"条目 #{seq}", "条目内容与存储的 SHA-256 不符（内容或哈希被改动）", seq)
                 bad = True
-            if sm3(raw) != stored_sm3:
+            m = sm3_new()
+            m.update(raw)
+            if m.digest() != stored_sm3:
                 report.add("sm3_mismatch", f"条目 #{seq}", "条目内容与存储的 SM3 摘要不符", seq)
                 bad = True
-            head, tail = frame(action, actor, prev_hex or "", seq, subject, time)
-            if not (body.startswith(head) and body.endswith(tail)):
-                bad = _misframed(report, body, seq, time, actor, action, subject, prev_hex)
+            # the body must read exactly as its columns (head, rest) and the chain (prev_hex) say
+            if not (body.startswith(head) and body.endswith(',"prev":"' + (prev_hex or "") + rest)):
+                bad = _misframed(report, body, seq, head, rest, prev_hex)
             if bad:
                 last_bad = seq
-            tree_step(sha256(b"\x00" + raw).digest(), seq)
+            leaf = sha256(b"\x00" + raw).digest()
+            if seq & 1 or pending is None or pending[0] != seq * 64 or pending[1] != leaf or expected + 1 in wanted:
+                tree_step(leaf, seq)
+            else:  # tree_step's common case, inlined: an even leaf completes no node
+                stored_nodes += 1
+                pending = next(stored_iter, None)
+                stack.append(leaf)
             prev_hex, expected = digest.hex(), seq + 1
             entries += 1
             if progress and not entries % 50_000:
@@ -189,13 +204,11 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
     return roots
 
 
-def _misframed(report: Report, body: str, seq: int, time: str, actor: str, action: str, subject: str,
-               prev_hex: str | None) -> bool:
+def _misframed(report: Report, body: str, seq: int, head: str, rest: str, prev_hex: str | None) -> bool:
     """The body does not start and end as its columns say: a broken chain, or edited columns."""
     at = body.rfind(',"prev":"')
     own_prev = body[at + 9:at + 73] if at >= 0 else ""
-    head, tail = frame(action, actor, own_prev, seq, subject, time)
-    if body.startswith(head) and body.endswith(tail):
+    if body.startswith(head) and body.endswith(',"prev":"' + own_prev + rest):
         if prev_hex is not None:  # after a gap the break is already reported
             report.add("chain_broken", f"条目 #{seq}",
                        "条目记录的前一条哈希（prev）与前一条目不符：哈希链断裂（条目被插入、删除或调换）", seq)
