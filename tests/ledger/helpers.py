@@ -18,6 +18,6 @@ def sql(statement: str, params=()) -> None:
 
 def drop_triggers() -> None:
     """What an attacker with DDL rights does first. Inside a test's transaction, so it is undone."""
-    for table in ("ledger_entry", "ledger_node", "ledger_checkpoint"):
+    for table in ("ledger_entry", "ledger_node", "ledger_tile", "ledger_checkpoint"):
         for stmt in unprotect_sql(connection.vendor, table):
             sql(stmt)

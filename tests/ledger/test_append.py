@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from lawtrail.ledger import merkle, store
 from lawtrail.ledger.canonical import EncodingError
-from lawtrail.ledger.models import Entry, Node
+from lawtrail.ledger.models import Entry, Node, Tile
 
 pytestmark = pytest.mark.django_db
 
@@ -109,20 +109,39 @@ def one_more(payload):
 
 def test_an_append_costs_a_fixed_handful_of_statements_whatever_the_log_size():
     # Read the head, insert the entry, insert its leaf and completed nodes (+ the advisory lock
-    # on PostgreSQL); one more read of the frontier when another process wrote the head.
+    # on PostgreSQL); one more read of the frontier when another process wrote the head; and when
+    # tiles complete (every 16th leaf), one read of their older nodes and one insert.
     # O(log n) proofs and flat append cost depend on this staying constant.
     lock = connection.vendor == "postgresql"
     store.append_many({"actor": "system", "action": "ledger.test_entry", "payload": i} for i in range(3))
     assert statements_for(one_more(3)) == 3 + lock
     store.append_many({"actor": "system", "action": "ledger.test_entry", "payload": i} for i in range(1019))
     store.forget_cached_tree()  # as if another process had appended the head
-    assert statements_for(one_more("leaf 1023 completes ten nodes")) == 4 + lock
+    assert statements_for(one_more("leaf 1023 completes ten nodes and two tiles")) == 6 + lock
     assert Node.objects.count() == 2 * 1024 - 1
+    assert Tile.objects.count() == 1024 // 16 + 1024 // 256
 
 
 def test_an_inclusion_proof_costs_one_query_even_at_a_thousand_entries():
     store.append_many({"actor": "system", "action": "ledger.test_entry", "payload": i} for i in range(1000))
     assert statements_for(lambda: merkle.resolve(merkle.inclusion_proof(517, 1000), store.get_nodes)) == 1
+
+
+def test_tiles_hold_exactly_the_stored_nodes_of_their_subtree_and_give_the_same_proofs():
+    # Singles and batches mixed, so tiles complete both within a batch and across transactions.
+    for i in range(300):
+        store.append(actor="system", action="ledger.test_entry", payload=i)
+    store.append_many({"actor": "system", "action": "ledger.test_entry", "payload": i} for i in range(3000))
+    nodes = dict(Node.objects.values_list("key", "hash"))
+    tiles = dict(Tile.objects.values_list("key", "hashes"))
+    assert len(tiles) == 3300 // 16 + 3300 // 256
+    for key, blob in tiles.items():
+        root = (key % 64, (key // 64) >> (key % 64))
+        assert bytes(blob) == b"".join(bytes(nodes[merkle.node_key(n)]) for n in merkle.tile_nodes(root))
+    for index in (0, 15, 16, 255, 1234, 3299):
+        plain = merkle.resolve(merkle.inclusion_proof(index, 3300), store.get_nodes)
+        tiled = merkle.resolve(merkle.inclusion_proof(index, 3300), lambda ids: store.get_nodes(ids, size=3300))
+        assert tiled == plain
 
 
 def test_tree_nodes_read_inside_a_transaction_are_never_cached():

@@ -36,7 +36,8 @@ def problems():
 def test_an_untouched_log_verifies_clean(log):
     report, found = problems()
     assert report.ok, report.problems
-    assert report.size == 37 and report.counts == {"entries": 37, "nodes": 2 * 37 - bin(37).count("1"), "checkpoints": 2}
+    assert report.size == 37 and report.counts == {"entries": 37, "nodes": 2 * 37 - bin(37).count("1"), "tiles": 2,
+                                                "checkpoints": 2}
 
 
 def test_an_edited_payload_is_named_by_its_sequence_number(log):
@@ -104,6 +105,18 @@ def test_an_edited_tree_node_is_named(log):
     assert [p.kind for p in report.problems] == ["node_mismatch"]
 
 
+def test_an_edited_tile_is_named(log):
+    sql("UPDATE ledger_tile SET hashes = %s WHERE key = (SELECT MAX(key) FROM ledger_tile)", [b"\x03" * 992])
+    report, found = problems()
+    assert [p.kind for p in report.problems] == ["tile_mismatch"]
+
+
+def test_a_deleted_tile_is_named(log):
+    sql("DELETE FROM ledger_tile WHERE key = (SELECT MIN(key) FROM ledger_tile)")
+    report, found = problems()
+    assert [p.kind for p in report.problems] == ["tile_missing"]
+
+
 def test_a_checkpoint_with_a_bad_signature_is_named(log):
     cp = Checkpoint.objects.order_by("id").first()
     forged = cp.note.replace("\n20\n", "\n21\n")
@@ -126,7 +139,7 @@ def test_a_log_rewritten_and_resigned_with_the_real_key_fails_against_an_outside
     outside = Checkpoint.objects.order_by("id").last().note  # kept on paper by the superior bureau
     assert verify.run(against=outside).ok
     # The attacker wipes everything and replays a different history through the real code path.
-    for table in ("ledger_checkpoint", "ledger_node", "ledger_entry"):
+    for table in ("ledger_checkpoint", "ledger_tile", "ledger_node", "ledger_entry"):
         sql(f"DELETE FROM {table}")
     fill(40, subject="case:rewritten")
     checkpoints.issue()

@@ -55,7 +55,7 @@ def inclusion(seq: int, using: str = DEFAULT_DB_ALIAS) -> dict:
     cp = latest(using)
     if cp is None or cp.size <= seq:
         cp = issue(using)
-    path = merkle.resolve(merkle.inclusion_proof(seq, cp.size), lambda ids: store.get_nodes(ids, using))
+    path = merkle.resolve(merkle.inclusion_proof(seq, cp.size), lambda ids: store.get_nodes(ids, using, cp.size))
     ring = keys.current()
     return build(seq=seq, body=entry, tree_size=cp.size, proof=path, checkpoint=cp.note,
                  public_keys={v.name: v.pem() for v in ring.verifiers})
@@ -64,4 +64,4 @@ def inclusion(seq: int, using: str = DEFAULT_DB_ALIAS) -> dict:
 def consistency(size1: int, size2: int, using: str = DEFAULT_DB_ALIAS) -> list[bytes]:
     if size1 == size2:
         return []
-    return merkle.resolve(merkle.consistency_proof(size1, size2), lambda ids: store.get_nodes(ids, using))
+    return merkle.resolve(merkle.consistency_proof(size1, size2), lambda ids: store.get_nodes(ids, using, size2))

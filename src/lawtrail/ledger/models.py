@@ -65,3 +65,14 @@ class Checkpoint(models.Model):
 
     def __str__(self):
         return f"检查点 {self.size} @ {self.time}"
+
+
+class Tile(models.Model):
+    """The 31 nodes of a completed height-4 subtree in one row (merkle.tile_nodes order), keyed by
+    the node_key of its root: a read-side copy that lets a proof read a few rows, not ~log2(n)."""
+
+    key = RowIdField(primary_key=True)
+    hashes = models.BinaryField(max_length=31 * 32)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "默克尔树瓦片"

@@ -58,6 +58,7 @@ class _Counter(threading.local):
 STATEMENTS = _Counter()
 _frontiers: dict[str, tuple[int, bytes, list[bytes]]] = {}  # alias -> (size, head hash, frontier)
 _nodes_cache: dict[int, bytes] = {}  # immutable perfect nodes at CACHE_FROM_LEVEL and above
+_tiles_cache: dict[int, bytes] = {}  # immutable tiles whose bottom row is at level 4 or above
 
 
 def _run(using: str, sql: str, params=(), many: bool = False, stream: str | None = None, conn=None):
@@ -108,32 +109,62 @@ def size(using: str = DEFAULT_DB_ALIAS) -> int:
     return _head(using)[0]
 
 
-def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS) -> dict[merkle.NodeId, bytes]:
-    """Hashes of perfect nodes (leaves included), with one indexed query for those not cached."""
+def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS,
+              size: int | None = None) -> dict[merkle.NodeId, bytes]:
+    """Hashes of perfect nodes (leaves included), with one query for those not cached.
+
+    With ``size`` (the tree the caller proves against), nodes whose whole tile lies within it are
+    read from tiles: a proof then reads a few rows instead of one per level.
+    """
     out: dict[merkle.NodeId, bytes] = {}
-    want: dict[int, merkle.NodeId] = {}
-    cache = _nodes_cache
+    want_nodes: dict[int, merkle.NodeId] = {}
+    want_tiles: dict[int, list[merkle.NodeId]] = {}
     for n in ids:
         key = (((n[1] + 1) << n[0]) - 1) * 64 + n[0]  # merkle.node_key, inlined: this is the hot path
-        h = cache.get(key)
-        if h is None:
-            want[key] = n
-        else:
+        h = _nodes_cache.get(key)
+        if h is not None:
             out[n] = h
-    if want:
-        conn = connections[using]
-        # Only committed nodes are permanent: inside a transaction a node may yet be rolled back.
-        cacheable = not conn.in_atomic_block
-        rows = _run(using, f"SELECT key, hash FROM ledger_node WHERE key IN ({','.join(['%s'] * len(want))})",
-                    list(want), conn=conn).fetchall()
-        for key, h in rows:
-            h = bytes(h)
-            n = want.pop(key)
+            continue
+        if size is not None:
+            root = merkle.tile_root(n)
+            if (root[1] + 1) << root[0] <= size:
+                tkey = (((root[1] + 1) << root[0]) - 1) * 64 + root[0]
+                tile = _tiles_cache.get(tkey)
+                if tile is not None:
+                    off = merkle.tile_offset(n)
+                    out[n] = tile[off:off + 32]
+                else:
+                    want_tiles.setdefault(tkey, []).append(n)
+                continue
+        want_nodes[key] = n
+    if not (want_nodes or want_tiles):
+        return out
+    conn = connections[using]
+    # Only committed rows are permanent: inside a transaction a row may yet be rolled back.
+    cacheable = not conn.in_atomic_block
+    parts, params = [], []
+    if want_nodes:
+        parts.append(f"SELECT key, hash, 0 FROM ledger_node WHERE key IN ({','.join(['%s'] * len(want_nodes))})")
+        params += list(want_nodes)
+    if want_tiles:
+        parts.append(f"SELECT key, hashes, 1 FROM ledger_tile WHERE key IN ({','.join(['%s'] * len(want_tiles))})")
+        params += list(want_tiles)
+    for key, h, is_tile in _run(using, " UNION ALL ".join(parts), params, conn=conn).fetchall():
+        h = bytes(h)
+        if is_tile:
+            for n in want_tiles.pop(key):
+                off = merkle.tile_offset(n)
+                out[n] = h[off:off + 32]
+            if cacheable and key % 64 >= 2 * merkle.TILE_HEIGHT and len(_tiles_cache) < CACHE_MAX // 32:
+                _tiles_cache[key] = h
+        else:
+            n = want_nodes.pop(key)
             out[n] = h
             if cacheable and n[0] >= CACHE_FROM_LEVEL and len(_nodes_cache) < CACHE_MAX:
                 _nodes_cache[key] = h
-        if want:
-            raise LedgerError(f"默克尔树节点缺失：{sorted(want.values())[:5]}")
+    if want_nodes or want_tiles:
+        missing = sorted(want_nodes.values()) + sorted(n for ns in want_tiles.values() for n in ns)
+        raise LedgerError(f"默克尔树节点缺失：{missing[:5]}")
     return out
 
 
@@ -154,6 +185,29 @@ def forget_cached_tree() -> None:
     """Drop this process's cached frontier and nodes (tests; after a restore from backup)."""
     _frontiers.clear()
     _nodes_cache.clear()
+    _tiles_cache.clear()
+
+
+def _tiles_completed(nodes: list[tuple[int, bytes]], using: str) -> list[tuple[int, bytes]]:
+    """Tile rows for every tile whose root the new ``nodes`` (key, hash) complete.
+
+    Hashes come from this batch, or else from the stored nodes (one query): a tile completing
+    after a single append needs the 30 nodes written by earlier appends.
+    """
+    roots = [key for key, _ in nodes if key % 64 and key % 64 % merkle.TILE_HEIGHT == 0]
+    if not roots:
+        return []
+    have = dict(nodes)
+    layout = {}
+    for key in roots:
+        level, last = key % 64, key // 64
+        layout[key] = [merkle.node_key(n) for n in merkle.tile_nodes((level, last >> level))]
+    missing = {k for keys in layout.values() for k in keys if k not in have}
+    if missing:
+        rows = _run(using, f"SELECT key, hash FROM ledger_node WHERE key IN ({','.join(['%s'] * len(missing))})",
+                    list(missing)).fetchall()
+        have.update((k, bytes(h)) for k, h in rows)
+    return [(key, b"".join(have[k] for k in keys)) for key, keys in layout.items()]
 
 
 def append(*, actor: str, action: str, subject: str = "", payload: Any = None,
@@ -187,5 +241,8 @@ def append_many(items: Iterable[Mapping[str, Any]], using: str = DEFAULT_DB_ALIA
         _run(using, "INSERT INTO ledger_entry (seq, time, actor, action, subject, body, hash, sm3) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", entries, many=True)
         _run(using, "INSERT INTO ledger_node (key, hash) VALUES (%s, %s)", nodes, many=True)
+        tiles = _tiles_completed(nodes, using)
+        if tiles:
+            _run(using, "INSERT INTO ledger_tile (key, hashes) VALUES (%s, %s)", tiles, many=True)
         _frontiers[using] = (n, prev, front)
     return done

@@ -17,6 +17,7 @@ A problem caused by one already reported (a node above an altered entry) is not 
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -111,11 +112,15 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
             FROM ledger_entry WHERE seq < %s ORDER BY seq""", [n], stream="verify_entries")
     nodes = store._run(using, "SELECT key, hash FROM ledger_node WHERE key < %s ORDER BY key", [n * 64],
                        stream="verify_nodes")
-    stored_iter = iter(nodes)
-    pending = next(stored_iter, None)
+    tiles = store._run(using, "SELECT key, hashes FROM ledger_tile WHERE key < %s ORDER BY key", [n * 64],
+                       stream="verify_tiles")
+    stored_iter, tile_iter = iter(nodes), iter(tiles)
+    pending, pending_tile = next(stored_iter, None), next(tile_iter, None)
+    recent = [deque(maxlen=16) for _ in range(64)]  # the last hashes computed at each level, for tiles
+    recent0 = recent[0]
     stack: list[bytes] = []  # the frontier: perfect subtree roots covering [0, expected)
     prev_hex: str | None = GENESIS_PREV
-    expected = entries = stored_nodes = 0
+    expected = entries = stored_nodes = tiles_checked = 0
     last_bad = -1
 
     def node(key: int, h: bytes, index: int, covers_from: int) -> None:
@@ -134,11 +139,34 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
             report.add("node_mismatch", where, "存储的默克尔树节点与重算结果不符（被改动）", seq=index)
         pending = next(stored_iter, None)
 
+    def tile(key: int, root: bytes, index: int) -> None:
+        """Compare the tile completed by node ``key`` with its stored row."""
+        nonlocal pending_tile, tiles_checked
+        level = key % 64
+        expected = b"".join([*list(recent[level - 4])[-16:], *list(recent[level - 3])[-8:],
+                             *list(recent[level - 2])[-4:], *list(recent[level - 1])[-2:], root])
+        while pending_tile is not None and pending_tile[0] < key:
+            report.add("tile_unexpected", f"树瓦片 {pending_tile[0]}", "存在不应存在的默克尔树瓦片（被插入）")
+            pending_tile = next(tile_iter, None)
+        covered = last_bad >= index + 1 - (1 << level)
+        where = f"树瓦片（根在层 {level}，止于条目 #{index}）"
+        if pending_tile is None or pending_tile[0] != key:
+            if not covered:
+                report.add("tile_missing", where, "默克尔树瓦片缺失（被删除）", seq=index)
+            return
+        tiles_checked += 1
+        if bytes(pending_tile[1]) != expected and not covered:
+            report.add("tile_mismatch", where, "存储的默克尔树瓦片与重算结果不符（被改动）", seq=index)
+        pending_tile = next(tile_iter, None)
+
     def tree_step(h: bytes, index: int) -> None:
-        """Add leaf ``index`` and check it and every node it completes (keys index*64 + level)."""
+        """Add leaf ``index`` and check it and every node and tile it completes (keys index*64 + level)."""
         nonlocal pending, stored_nodes
         level, i = 0, index
         while True:
+            recent[level].append(h)
+            if level and not level % 4:
+                tile(index * 64 + level, h, index)
             key = index * 64 + level
             if pending is not None and pending[0] == key and pending[1] == h:  # the common case
                 stored_nodes += 1
@@ -182,6 +210,7 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
             else:  # tree_step's common case, inlined: an even leaf completes no node
                 stored_nodes += 1
                 pending = next(stored_iter, None)
+                recent0.append(leaf)
                 stack.append(leaf)
             prev_hex, expected = digest.hex(), seq + 1
             entries += 1
@@ -190,17 +219,22 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
         while pending is not None:
             report.add("node_unexpected", f"树节点 {pending[0]}", "存在不应存在的默克尔树节点（被插入）")
             pending = next(stored_iter, None)
+        while pending_tile is not None:
+            report.add("tile_unexpected", f"树瓦片 {pending_tile[0]}", "存在不应存在的默克尔树瓦片（被插入）")
+            pending_tile = next(tile_iter, None)
     finally:
         rows.close()
         nodes.close()
+        tiles.close()
     if progress:
         progress(n, n)
-    extra = store._run(using, "SELECT COUNT(*) FROM ledger_node WHERE key >= %s", [n * 64]).fetchone()[0]
+    extra = store._run(using, "SELECT (SELECT COUNT(*) FROM ledger_node WHERE key >= %s)"
+                              " + (SELECT COUNT(*) FROM ledger_tile WHERE key >= %s)", [n * 64, n * 64]).fetchone()[0]
     if extra and store.size(using) == n:  # nodes above the last entry: the tail was cut off
         report.add("tail_truncated", "账本末尾", f"存在 {extra} 个超出最后一条条目的树节点：末尾条目被删除")
     report.size = n
     roots[n] = merkle.fold(stack) if n else merkle.EMPTY_ROOT
-    report.counts.update(entries=entries, nodes=stored_nodes)
+    report.counts.update(entries=entries, nodes=stored_nodes, tiles=tiles_checked)
     return roots
 
 
