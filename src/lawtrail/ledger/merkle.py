@@ -78,13 +78,14 @@ def range_nodes(begin: int, end: int) -> list[NodeId]:
     if begin >= end:
         raise ValueError(f"empty range [{begin}, {end})")
     nodes: list[NodeId] = []
-    pos = begin
-    for level in range(size.bit_length() - 1, -1, -1):
-        if size >> level & 1:
-            if pos % (1 << level):
-                raise ValueError(f"range [{begin}, {end}) is not aligned as in an RFC 9162 tree")
-            nodes.append((level, pos >> level))
-            pos += 1 << level
+    pos, rest = begin, size
+    while rest:  # one step per set bit of the size, highest first
+        level = rest.bit_length() - 1
+        if pos & ((1 << level) - 1):
+            raise ValueError(f"range [{begin}, {end}) is not aligned as in an RFC 9162 tree")
+        nodes.append((level, pos >> level))
+        pos += 1 << level
+        rest -= 1 << level
     return nodes
 
 
@@ -123,6 +124,28 @@ def inclusion_proof(index: int, size: int) -> list[Range]:
     return out
 
 
+def inclusion_nodes(index: int, size: int) -> list[list[NodeId]]:
+    """PATH(index, D[size]) as the perfect nodes covering each element: the same proof as
+    ``[range_nodes(*r) for r in inclusion_proof(index, size)]``, computed directly.
+
+    Below ``fork`` (the level where the paths to ``index`` and to the last leaf part), every
+    sibling is a perfect node, and the sibling at ``fork - 1`` is the right edge of the tree,
+    possibly imperfect. Above it, a proof element exists only where the path is a right child.
+    """
+    if not 0 <= index < size:
+        raise ValueError(f"leaf index {index} is outside a tree of size {size}")
+    fork = (index ^ (size - 1)).bit_length()
+    out = [[(level, (index >> level) ^ 1)] for level in range(fork - 1)]
+    if fork:
+        out.append(range_nodes(((index >> (fork - 1)) | 1) << (fork - 1), size))
+    level = fork
+    while index >> level:
+        if index >> level & 1:
+            out.append([(level, (index >> level) - 1)])
+        level += 1
+    return out
+
+
 def consistency_proof(size1: int, size2: int) -> list[Range]:
     """Shape of PROOF(size1, D[size2]) (RFC 9162 §2.1.4.1), as ranges, innermost first."""
     if not 0 < size1 <= size2:
@@ -145,7 +168,12 @@ def consistency_proof(size1: int, size2: int) -> list[Range]:
 
 def resolve(ranges: Sequence[Range], get: Callable[[Iterable[NodeId]], Mapping[NodeId, bytes]]) -> list[bytes]:
     """Hashes of ``ranges``; ``get`` is called once with every perfect node needed."""
-    covers = [range_nodes(b, e) for b, e in ranges]
+    return resolve_covers([range_nodes(b, e) for b, e in ranges], get)
+
+
+def resolve_covers(covers: Sequence[Sequence[NodeId]],
+                   get: Callable[[Iterable[NodeId]], Mapping[NodeId, bytes]]) -> list[bytes]:
+    """Hashes of proof elements given as their covering perfect nodes (see inclusion_nodes)."""
     found = get({n for cover in covers for n in cover})
     return [found[c[0]] if len(c) == 1 else fold([found[n] for n in c]) for c in covers]
 

@@ -57,8 +57,7 @@ class _Counter(threading.local):
 
 STATEMENTS = _Counter()
 _frontiers: dict[str, tuple[int, bytes, list[bytes]]] = {}  # alias -> (size, head hash, frontier)
-_nodes_cache: dict[int, bytes] = {}  # immutable perfect nodes at CACHE_FROM_LEVEL and above
-_tiles_cache: dict[int, bytes] = {}  # immutable tiles whose bottom row is at level 4 or above
+_nodes_cache: dict[int, bytes] = {}  # committed nodes: high ones, the right edge, those of upper tiles
 
 
 def _run(using: str, sql: str, params=(), many: bool = False, stream: str | None = None, conn=None):
@@ -125,16 +124,11 @@ def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS,
         if h is not None:
             out[n] = h
             continue
-        if size is not None:
-            root = merkle.tile_root(n)
-            if (root[1] + 1) << root[0] <= size:
-                tkey = (((root[1] + 1) << root[0]) - 1) * 64 + root[0]
-                tile = _tiles_cache.get(tkey)
-                if tile is not None:
-                    off = merkle.tile_offset(n)
-                    out[n] = tile[off:off + 32]
-                else:
-                    want_tiles.setdefault(tkey, []).append(n)
+        if size is not None:  # merkle.tile_root, inlined
+            top = n[0] - n[0] % 4 + 4
+            last = (((n[1] >> (top - n[0])) + 1) << top) - 1
+            if last < size:
+                want_tiles.setdefault(last * 64 + top, []).append((n, key))
                 continue
         want_nodes[key] = n
     if not (want_nodes or want_tiles):
@@ -152,18 +146,21 @@ def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS,
     for key, h, is_tile in _run(using, " UNION ALL ".join(parts), params, conn=conn).fetchall():
         h = bytes(h)
         if is_tile:
-            for n in want_tiles.pop(key):
+            # Keep what we read from tiles of level 8 and above (n / 128 of them); bottom tiles
+            # are as many as the leaves / 16 and rarely asked for twice.
+            keep = cacheable and key % 64 >= 2 * merkle.TILE_HEIGHT and len(_nodes_cache) < CACHE_MAX
+            for n, node_key in want_tiles.pop(key):
                 off = merkle.tile_offset(n)
                 out[n] = h[off:off + 32]
-            if cacheable and key % 64 >= 2 * merkle.TILE_HEIGHT and len(_tiles_cache) < CACHE_MAX // 32:
-                _tiles_cache[key] = h
-        else:
+                if keep:
+                    _nodes_cache[node_key] = out[n]
+        else:  # the tree's right edge: shared by every proof against this size
             n = want_nodes.pop(key)
             out[n] = h
-            if cacheable and n[0] >= CACHE_FROM_LEVEL and len(_nodes_cache) < CACHE_MAX:
+            if cacheable and len(_nodes_cache) < CACHE_MAX:
                 _nodes_cache[key] = h
     if want_nodes or want_tiles:
-        missing = sorted(want_nodes.values()) + sorted(n for ns in want_tiles.values() for n in ns)
+        missing = sorted(want_nodes.values()) + sorted(n for ns in want_tiles.values() for n, _ in ns)
         raise LedgerError(f"默克尔树节点缺失：{missing[:5]}")
     return out
 
@@ -185,7 +182,6 @@ def forget_cached_tree() -> None:
     """Drop this process's cached frontier and nodes (tests; after a restore from backup)."""
     _frontiers.clear()
     _nodes_cache.clear()
-    _tiles_cache.clear()
 
 
 def _tiles_completed(nodes: list[tuple[int, bytes]], using: str) -> list[tuple[int, bytes]]:
