@@ -38,7 +38,9 @@ class EncodingError(ValueError):
 def format_time(t: datetime) -> str:
     if t.tzinfo is None or t.utcoffset() is None:
         raise EncodingError("时间缺少时区（naive datetime），无法确定其含义")
-    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    u = t.astimezone(timezone.utc)
+    return (f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
+            f".{u.microsecond:06d}Z")
 
 
 def _check_text(s: str, where: str) -> str:

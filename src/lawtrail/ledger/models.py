@@ -31,11 +31,9 @@ class Entry(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "账本条目"
         ordering = ["seq"]
-        indexes = [
-            models.Index(fields=["subject", "seq"], name="ledger_entry_subject"),
-            models.Index(fields=["actor", "seq"], name="ledger_entry_actor"),
-            models.Index(fields=["action", "seq"], name="ledger_entry_action"),
-        ]
+        # One index per query that exists: a case's timeline reads by subject. Every index is
+        # another page written on each durable append, so add one only with the query needing it.
+        indexes = [models.Index(fields=["subject", "seq"], name="ledger_entry_subject")]
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.subject}"

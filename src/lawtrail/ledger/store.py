@@ -84,13 +84,13 @@ def _run(using: str, sql: str, params=(), many: bool = False, stream: str | None
     return cur
 
 
-def lock(using: str = DEFAULT_DB_ALIAS) -> None:
+def lock(using: str = DEFAULT_DB_ALIAS, conn=None) -> None:
     """Step 1: serialise ledger writers until the current transaction ends."""
-    conn = connections[using]
+    conn = conn or connections[using]
     if not conn.in_atomic_block:
         raise LedgerError("账本锁只能在事务中获取")
     if conn.vendor == "postgresql":
-        _run(using, "SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        _run(using, "SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY], conn=conn)
     elif conn.vendor == "sqlite":
         if conn.settings_dict.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE":
             raise LedgerError("SQLite 必须以 transaction_mode=IMMEDIATE 运行，否则并发追加会冲突")
@@ -98,9 +98,9 @@ def lock(using: str = DEFAULT_DB_ALIAS) -> None:
         raise LedgerError(f"不支持的数据库 {conn.vendor}")
 
 
-def _head(using: str) -> tuple[int, bytes | None]:
+def _head(using: str, conn=None) -> tuple[int, bytes | None]:
     """Size of the log and hash of its last entry."""
-    row = _run(using, "SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT 1").fetchone()
+    row = _run(using, "SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT 1", conn=conn).fetchone()
     return (0, None) if row is None else (row[0] + 1, bytes(row[1]))
 
 
@@ -219,9 +219,10 @@ def append_many(items: Iterable[Mapping[str, Any]], using: str = DEFAULT_DB_ALIA
                         payload=i.get("payload"), max_bytes=max_bytes) for i in items]
     if not prepared:
         return []
+    conn = connections[using]
     with transaction.atomic(using=using, savepoint=False):
-        lock(using)
-        n, prev = _head(using)
+        lock(using, conn)
+        n, prev = _head(using, conn)
         cached = _frontiers.get(using)
         front = cached[2] if cached and cached[:2] == (n, prev) else frontier(n, using)
         now = format_time(timezone.now())
@@ -235,10 +236,10 @@ def append_many(items: Iterable[Mapping[str, Any]], using: str = DEFAULT_DB_ALIA
             done.append(Appended(s.seq, s.time, s.hash.hex()))
             prev, n = s.hash, n + 1
         _run(using, "INSERT INTO ledger_entry (seq, time, actor, action, subject, body, hash, sm3) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", entries, many=True)
-        _run(using, "INSERT INTO ledger_node (key, hash) VALUES (%s, %s)", nodes, many=True)
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", entries, many=True, conn=conn)
+        _run(using, "INSERT INTO ledger_node (key, hash) VALUES (%s, %s)", nodes, many=True, conn=conn)
         tiles = _tiles_completed(nodes, using)
         if tiles:
-            _run(using, "INSERT INTO ledger_tile (key, hashes) VALUES (%s, %s)", tiles, many=True)
+            _run(using, "INSERT INTO ledger_tile (key, hashes) VALUES (%s, %s)", tiles, many=True, conn=conn)
         _frontiers[using] = (n, prev, front)
     return done
