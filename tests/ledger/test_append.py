@@ -125,6 +125,7 @@ def test_an_append_costs_a_fixed_handful_of_statements_whatever_the_log_size():
 def test_an_inclusion_proof_costs_one_query_even_at_a_thousand_entries():
     store.append_many({"actor": "system", "action": "ledger.test_entry", "payload": i} for i in range(1000))
     assert statements_for(lambda: merkle.resolve(merkle.inclusion_proof(517, 1000), store.get_nodes)) == 1
+    assert statements_for(lambda: store.inclusion_path(517, 1000)) == 1
 
 
 def test_tiles_hold_exactly_the_stored_nodes_of_their_subtree_and_give_the_same_proofs():
@@ -138,10 +139,12 @@ def test_tiles_hold_exactly_the_stored_nodes_of_their_subtree_and_give_the_same_
     for key, blob in tiles.items():
         root = (key % 64, (key // 64) >> (key % 64))
         assert bytes(blob) == b"".join(bytes(nodes[merkle.node_key(n)]) for n in merkle.tile_nodes(root))
-    for index in (0, 15, 16, 255, 1234, 3299):
-        plain = merkle.resolve(merkle.inclusion_proof(index, 3300), store.get_nodes)
-        tiled = merkle.resolve(merkle.inclusion_proof(index, 3300), lambda ids: store.get_nodes(ids, size=3300))
-        assert tiled == plain
+    for size in (3300, 3072, 17):
+        for index in {0, 15, 16, 255, 256, 1234, 3071, size - 1} - set(range(size, 4000)):
+            plain = merkle.resolve(merkle.inclusion_proof(index, size), store.get_nodes)
+            tiled = merkle.resolve(merkle.inclusion_proof(index, size), lambda ids: store.get_nodes(ids, size=size))
+            assert tiled == plain == store.inclusion_path(index, size), (index, size)
+            assert merkle.verify_inclusion(index, size, store.get_nodes([(0, index)])[(0, index)], plain, store.root(size))
 
 
 def test_tree_nodes_read_inside_a_transaction_are_never_cached():

@@ -55,7 +55,7 @@ def inclusion(seq: int, using: str = DEFAULT_DB_ALIAS) -> dict:
     cp = latest(using)
     if cp is None or cp.size <= seq:
         cp = issue(using)
-    path = merkle.resolve_covers(merkle.inclusion_nodes(seq, cp.size), lambda ids: store.get_nodes(ids, using, cp.size))
+    path = store.inclusion_path(seq, cp.size, using)
     ring = keys.current()
     return build(seq=seq, body=entry, tree_size=cp.size, proof=path, checkpoint=cp.note,
                  public_keys={v.name: v.pem() for v in ring.verifiers})

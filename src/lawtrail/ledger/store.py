@@ -36,7 +36,6 @@ from .canonical import format_time
 from .entry import prepare, seal
 
 LOCK_KEY = int.from_bytes(b"lawtrail", "big") & ((1 << 63) - 1)
-CACHE_FROM_LEVEL = 8  # nodes this high are few (n / 128) and shared by most proofs
 CACHE_MAX = 500_000
 
 
@@ -57,7 +56,9 @@ class _Counter(threading.local):
 
 STATEMENTS = _Counter()
 _frontiers: dict[str, tuple[int, bytes, list[bytes]]] = {}  # alias -> (size, head hash, frontier)
-_nodes_cache: dict[int, bytes] = {}  # committed nodes: high ones, the right edge, those of upper tiles
+_nodes_cache: dict[int, bytes] = {}  # committed nodes: the right edge, those read from upper tiles
+_tiles_cache: dict[int, bytes] = {}  # committed tiles of level 8 and above
+TILE_CACHE_MAX = 50_000  # ~50 MB
 
 
 def _run(using: str, sql: str, params=(), many: bool = False, stream: str | None = None, conn=None):
@@ -115,9 +116,22 @@ def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS,
     With ``size`` (the tree the caller proves against), nodes whose whole tile lies within it are
     read from tiles: a proof then reads a few rows instead of one per level.
     """
+    return _lookup(ids, using, size)[0]
+
+
+def _lookup(ids: Iterable[merkle.NodeId], using: str, size: int | None,
+            tile_keys: Iterable[int] = ()) -> tuple[dict[merkle.NodeId, bytes], dict[int, bytes]]:
+    """Nodes ``ids`` and whole tiles ``tile_keys``, from the caches or else one UNION query."""
     out: dict[merkle.NodeId, bytes] = {}
+    tiles: dict[int, bytes] = {}
     want_nodes: dict[int, merkle.NodeId] = {}
-    want_tiles: dict[int, list[merkle.NodeId]] = {}
+    want_tiles: dict[int, list[tuple[merkle.NodeId, int]]] = {}
+    for key in tile_keys:
+        blob = _tiles_cache.get(key)
+        if blob is None:
+            want_tiles.setdefault(key, [])
+        else:
+            tiles[key] = blob
     for n in ids:
         key = (((n[1] + 1) << n[0]) - 1) * 64 + n[0]  # merkle.node_key, inlined: this is the hot path
         h = _nodes_cache.get(key)
@@ -132,7 +146,7 @@ def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS,
                 continue
         want_nodes[key] = n
     if not (want_nodes or want_tiles):
-        return out
+        return out, tiles
     conn = connections[using]
     # Only committed rows are permanent: inside a transaction a row may yet be rolled back.
     cacheable = not conn.in_atomic_block
@@ -146,13 +160,15 @@ def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS,
     for key, h, is_tile in _run(using, " UNION ALL ".join(parts), params, conn=conn).fetchall():
         h = bytes(h)
         if is_tile:
-            # Keep what we read from tiles of level 8 and above (n / 128 of them); bottom tiles
-            # are as many as the leaves / 16 and rarely asked for twice.
-            keep = cacheable and key % 64 >= 2 * merkle.TILE_HEIGHT and len(_nodes_cache) < CACHE_MAX
+            tiles[key] = h
+            # Keep tiles of level 8 and above (n / 256 of them, ~1 KB each); bottom tiles are as
+            # many as the leaves / 16 and rarely asked for twice.
+            if cacheable and key % 64 >= 2 * merkle.TILE_HEIGHT and len(_tiles_cache) < TILE_CACHE_MAX:
+                _tiles_cache[key] = h
             for n, node_key in want_tiles.pop(key):
                 off = merkle.tile_offset(n)
                 out[n] = h[off:off + 32]
-                if keep:
+                if cacheable and key % 64 >= 2 * merkle.TILE_HEIGHT and len(_nodes_cache) < CACHE_MAX:
                     _nodes_cache[node_key] = out[n]
         else:  # the tree's right edge: shared by every proof against this size
             n = want_nodes.pop(key)
@@ -160,9 +176,41 @@ def get_nodes(ids: Iterable[merkle.NodeId], using: str = DEFAULT_DB_ALIAS,
             if cacheable and len(_nodes_cache) < CACHE_MAX:
                 _nodes_cache[key] = h
     if want_nodes or want_tiles:
-        missing = sorted(want_nodes.values()) + sorted(n for ns in want_tiles.values() for n, _ in ns)
+        missing = sorted(want_nodes.values()) + sorted(want_tiles)
         raise LedgerError(f"默克尔树节点缺失：{missing[:5]}")
-    return out
+    return out, tiles
+
+
+_ROW_START = (0, 16, 24, 28, 30)
+
+
+def inclusion_path(index: int, size: int, using: str = DEFAULT_DB_ALIAS) -> list[bytes]:
+    """The RFC 9162 inclusion proof of leaf ``index`` in the tree of ``size`` leaves.
+
+    Equal to resolve_covers(inclusion_nodes(index, size), get_nodes), but the siblings below the
+    fork (all but a few elements) are sliced out of the tiles along the leaf's path — at most one
+    tile per 4 levels — so a proof costs one query and little Python.
+    """
+    covers = merkle.inclusion_nodes(index, size)
+    below = max((index ^ (size - 1)).bit_length() - 1, 0)  # covers[:below] are siblings at level = position
+    from_tiles: list[tuple[int, int, int]] = []  # (level, tile key, byte offset)
+    others: list[merkle.NodeId] = []
+    for level in range(below):
+        top = level - level % 4 + 4
+        last = (((index >> top) + 1) << top) - 1
+        if last < size:
+            r = level % 4
+            from_tiles.append((level, last * 64 + top,
+                               (_ROW_START[r] + (((index >> level) ^ 1) & ((1 << (4 - r)) - 1))) * 32))
+        else:
+            others.append(covers[level][0])
+    for cover in covers[below:]:
+        others.extend(cover)
+    found, tiles = _lookup(others, using, size, {key for _, key, _ in from_tiles})
+    path = [tiles[key][off:off + 32] for _, key, off in from_tiles]
+    path += [found[covers[level][0]] for level in range(len(path), below)]
+    path += [found[c[0]] if len(c) == 1 else merkle.fold([found[n] for n in c]) for c in covers[below:]]
+    return path
 
 
 def frontier(tree_size: int, using: str = DEFAULT_DB_ALIAS) -> list[bytes]:
@@ -182,6 +230,7 @@ def forget_cached_tree() -> None:
     """Drop this process's cached frontier and nodes (tests; after a restore from backup)."""
     _frontiers.clear()
     _nodes_cache.clear()
+    _tiles_cache.clear()
 
 
 def _tiles_completed(nodes: list[tuple[int, bytes]], using: str) -> list[tuple[int, bytes]]:
