@@ -80,6 +80,15 @@ def test_automatic_checkpoints_are_issued_only_when_the_log_has_grown():
     assert list(Checkpoint.objects.values_list("size", flat=True)) == [4, 5]
 
 
+def test_the_worker_issues_a_checkpoint_when_the_log_has_grown_and_not_otherwise(capsys):
+    fill(3)
+    call_command("worker", "--once")
+    call_command("worker", "--once")
+    out = capsys.readouterr().out
+    assert out.splitlines() == ["已签发检查点", "账本未增长，无需签发"]
+    assert Checkpoint.objects.get().size == 3
+
+
 def test_the_checkpoint_command_prints_the_signed_text(capsys):
     fill(6)
     call_command("checkpoint")

@@ -70,6 +70,7 @@ def test_an_auditor_sees_the_ledger_with_its_latest_entries_escaped(client, audi
     page = client.get("/").content.decode()
     assert "<h2>账本</h2>" in page and "cases.note_added" in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "{&quot;text&quot;:&quot;&lt;script&gt;" in page, "payloads are shown as their canonical JSON"
 
 
 def test_the_demo_loads_once_and_prints_working_logins(client, capsys):

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from lawtrail.ledger import checkpoints, store
+from lawtrail.ledger.canonical import dumps
 from lawtrail.ledger.entry import parse
 from lawtrail.ledger.models import Entry
 
@@ -14,6 +15,6 @@ def home(request):
         ctx.update(
             size=store.size(),
             checkpoint=checkpoints.latest(),
-            entries=[(e, parse(e.body)["payload"]) for e in recent],
+            entries=[(e, dumps(parse(e.body)["payload"])) for e in recent],
         )
     return render(request, "web/home.html", ctx)
