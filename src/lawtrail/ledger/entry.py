@@ -11,8 +11,9 @@ An entry's bytes are the canonical JSON (see canonical.py) of::
 - Merkle leaf hash = SHA-256(0x00 || bytes) (RFC 9162 §2.1.1); the leaf index is ``seq``.
 
 Because keys are sorted, the body always reads ``{"action":…,"actor":…,"payload":…`` then
-``,"prev":…,"seq":…,"subject":…,"time":…,"v":1}``; :func:`frame` uses this to check the indexed
-columns against the body without parsing the JSON (see verify.py).
+``,"prev":…,"seq":…,"subject":…,"time":…,"v":1}``: :func:`frame` is that text around the payload.
+Entries are built this way, and verify.py checks the indexed columns against the body the same
+way, without parsing the JSON.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 One streaming pass in sequence order, O(log n) memory:
 1. every entry: SHA-256 and SM3 of its bytes against the stored digests; its indexed columns
-   and its ``prev`` against the body (entry.frame: no JSON parsing); gaps in ``seq``;
-2. the Merkle tree rebuilt from the bodies, each completed node compared with the stored node,
-   which arrive in the same order (merkle.node_key);
+   and its ``prev`` against the body — the database assembles from the columns the text the body
+   must begin and end with (entry.frame), so no JSON is parsed; gaps in ``seq``;
+2. the Merkle tree rebuilt from the bodies, each completed node and tile compared with the
+   stored one; both arrive in the order they were completed (merkle.node_key);
 3. every checkpoint: its signatures, its fields against its row, and its root against the root
    recomputed at its size;
 4. with ``against``: a checkpoint kept outside the system must be extended by today's log —
