@@ -154,3 +154,8 @@ def test_tree_nodes_read_inside_a_transaction_are_never_cached():
     store.forget_cached_tree()
     store.root(600)
     assert store._nodes_cache == {}
+
+
+def test_a_refusal_names_where_in_the_payload_the_bad_value_is():
+    with pytest.raises(EncodingError, match=r"payload\.现场\.readings\[1\] 含有浮点数 2\.5"):
+        store.append(actor="user:1", action="cases.case_filed", payload={"现场": {"readings": [1, 2.5]}})

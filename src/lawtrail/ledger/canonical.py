@@ -43,18 +43,40 @@ def format_time(t: datetime) -> str:
             f".{u.microsecond:06d}Z")
 
 
-def _check_text(s: str, where: str) -> str:
+class _Locate(Exception):
+    """Raised by the fast walk on bad input: walk again, tracking where, for the message."""
+
+
+def _fail(where: str | None, text: str):
+    if where is None:
+        raise _Locate
+    raise EncodingError(where + text)
+
+
+def _check_text(s: str, where: str | None) -> str:
     try:
         s.encode("utf-8")
     except UnicodeEncodeError:
-        raise EncodingError(f"{where} 含有无效的 UTF-8 字符（孤立代理项）") from None
+        _fail(where, " 含有无效的 UTF-8 字符（孤立代理项）")
     return s
 
 
-def normalise(value: Any, where: str = "payload", depth: int = 0) -> Any:
-    """Turn ``value`` into plain JSON types under the rules above, or raise EncodingError."""
+def normalise(value: Any, where: str = "payload") -> Any:
+    """Turn ``value`` into plain JSON types under the rules above, or raise EncodingError.
+
+    The first walk keeps no location (formatting one per value costs more than the walk); only
+    when something is refused does a second walk find where, for the message.
+    """
+    try:
+        return _walk(value, None, 0)
+    except _Locate:
+        _walk(value, where, 0)
+        raise AssertionError("the located walk must fail where the fast one did") from None
+
+
+def _walk(value: Any, where: str | None, depth: int) -> Any:
     if depth > MAX_DEPTH:
-        raise EncodingError(f"{where} 嵌套超过 {MAX_DEPTH} 层")
+        _fail(where, f" 嵌套超过 {MAX_DEPTH} 层")
     t = type(value)
     if t is str:  # fast paths for the common exact types; subclasses take the general route
         return _check_text(value, where)
@@ -64,17 +86,19 @@ def normalise(value: Any, where: str = "payload", depth: int = 0) -> Any:
         return value
     if isinstance(value, int):
         if not INT_MIN <= value <= INT_MAX:
-            raise EncodingError(f"{where} 的整数超出 64 位范围，请改用字符串")
+            _fail(where, " 的整数超出 64 位范围，请改用字符串")
         return int(value)
     if isinstance(value, str):
         return _check_text(value, where)
     if isinstance(value, float):
-        raise EncodingError(f"{where} 含有浮点数 {value!r}：浮点数不能精确表示，请使用 Decimal 或整数")
+        _fail(where, f" 含有浮点数 {value!r}：浮点数不能精确表示，请使用 Decimal 或整数")
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise EncodingError(f"{where} 的 Decimal 不是有限数")
+            _fail(where, " 的 Decimal 不是有限数")
         return format(value, "f")
     if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            _fail(where, " 的时间缺少时区（naive datetime），无法确定其含义")
         return format_time(value)
     if isinstance(value, date):
         return value.isoformat()
@@ -83,17 +107,17 @@ def normalise(value: Any, where: str = "payload", depth: int = 0) -> Any:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"$base64": base64.b64encode(bytes(value)).decode("ascii")}
     if isinstance(value, (list, tuple)):
-        return [normalise(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+        return [_walk(v, None if where is None else f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            if not isinstance(k, str):
-                raise EncodingError(f"{where} 的键 {k!r} 不是字符串")
+            if type(k) is not str and not isinstance(k, str):
+                _fail(where, f" 的键 {k!r} 不是字符串")
             if k.startswith("$"):
-                raise EncodingError(f"{where} 的键 {k!r} 以 $ 开头：该前缀保留给类型标记")
-            out[_check_text(k, where)] = normalise(v, f"{where}.{k}", depth + 1)
+                _fail(where, f" 的键 {k!r} 以 $ 开头：该前缀保留给类型标记")
+            out[_check_text(k, where)] = _walk(v, None if where is None else f"{where}.{k}", depth + 1)
         return out
-    raise EncodingError(f"{where} 含有无法写入账本的类型 {type(value).__name__}")
+    _fail(where, f" 含有无法写入账本的类型 {type(value).__name__}")
 
 
 def dumps(normalised: Any) -> str:
