@@ -26,15 +26,15 @@ def refused(fn):
 @pytest.mark.parametrize("model", [Entry, Node, Tile, Checkpoint])
 def test_orm_updates_and_deletes_of_ledger_rows_are_refused(log, model):
     row = model.objects.first()
-    column = {Entry: "actor", Node: "hash", Tile: "hashes", Checkpoint: "note"}[model]
+    column = {Entry: "subject", Node: "hash", Tile: "hashes", Checkpoint: "note"}[model]
     refused(lambda: model.objects.filter(pk=row.pk).update(**{column: getattr(row, column)}))
     refused(lambda: model.objects.filter(pk=row.pk).delete())
     refused(lambda: row.delete())
 
 
 def test_bulk_update_cannot_bypass_the_refusal(log):
-    refused(lambda: Entry.objects.all().update(actor="someone else"))
-    assert set(Entry.objects.values_list("actor", flat=True)) == {"user:0", "user:1", "user:2"}
+    refused(lambda: Entry.objects.all().update(subject="case:someone-else"))
+    assert set(Entry.objects.values_list("subject", flat=True)) == {"case:demo-1"}
 
 
 @pytest.mark.parametrize("statement", [

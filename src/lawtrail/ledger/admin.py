@@ -19,8 +19,7 @@ class ReadOnly(admin.ModelAdmin):
 @admin.register(Entry)
 class EntryAdmin(ReadOnly):
     list_display = ("seq", "time", "actor", "action", "subject")
-    list_filter = ("action",)
-    search_fields = ("subject", "actor")
+    search_fields = ("subject",)
     show_full_result_count = False
 
 

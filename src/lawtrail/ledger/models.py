@@ -1,7 +1,10 @@
 """Ledger tables. Rows are written only by store.py and checkpoints.py; the database refuses
 UPDATE and DELETE on all three (migration 0002), and verify.py recomputes every column."""
 
+import json
+
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class RowIdField(models.BigIntegerField):
@@ -16,13 +19,12 @@ class RowIdField(models.BigIntegerField):
 
 
 class Entry(models.Model):
-    """One ledger entry. ``body`` is the exact canonical JSON that is hashed (see entry.py);
-    the other text columns repeat fields of the body so they can be indexed and queried."""
+    """One ledger entry. ``body`` is the exact canonical JSON that is hashed (see entry.py) and
+    holds every field; ``subject`` is repeated as a column only because a case's timeline is
+    queried by it. Each repeated column is one more thing verify must check and every durable
+    append must write, so add one only together with the query that needs it."""
 
     seq = RowIdField("序号", primary_key=True)
-    time = models.CharField("时间(UTC)", max_length=27)
-    actor = models.CharField("操作者", max_length=200)
-    action = models.CharField("动作", max_length=200)
     subject = models.CharField("对象", max_length=200, blank=True)
     body = models.TextField("条目内容")
     hash = models.BinaryField("SHA-256", max_length=32)
@@ -31,12 +33,30 @@ class Entry(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "账本条目"
         ordering = ["seq"]
-        # One index per query that exists: a case's timeline reads by subject. Every index is
-        # another page written on each durable append, so add one only with the query needing it.
         indexes = [models.Index(fields=["subject", "seq"], name="ledger_entry_subject")]
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.subject}"
+
+    @cached_property
+    def fields(self) -> dict:
+        return json.loads(self.body)
+
+    @property
+    def time(self) -> str:
+        return self.fields["time"]
+
+    @property
+    def actor(self) -> str:
+        return self.fields["actor"]
+
+    @property
+    def action(self) -> str:
+        return self.fields["action"]
+
+    @property
+    def payload(self):
+        return self.fields["payload"]
 
 
 class Node(models.Model):

@@ -280,12 +280,12 @@ def append_many(items: Iterable[Mapping[str, Any]], using: str = DEFAULT_DB_ALIA
             s = seal(p, seq=n, time=now, prev=prev)
             nodes.append((n * 64, s.leaf))
             front, completed = merkle.extend(front, n, s.leaf)
-            entries.append((s.seq, s.time, s.actor, s.action, s.subject, s.body, s.hash, s.sm3))
+            entries.append((s.seq, s.subject, s.body, s.hash, s.sm3))
             nodes.extend((merkle.node_key(nid), h) for nid, h in completed)
             done.append(Appended(s.seq, s.time, s.hash.hex()))
             prev, n = s.hash, n + 1
-        _run(using, "INSERT INTO ledger_entry (seq, time, actor, action, subject, body, hash, sm3) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", entries, many=True, conn=conn)
+        _run(using, "INSERT INTO ledger_entry (seq, subject, body, hash, sm3) VALUES (%s, %s, %s, %s, %s)",
+             entries, many=True, conn=conn)
         _run(using, "INSERT INTO ledger_node (key, hash) VALUES (%s, %s)", nodes, many=True, conn=conn)
         tiles = _tiles_completed(nodes, using)
         if tiles:

@@ -1,9 +1,9 @@
 """``lawtrail verify``: recompute the whole ledger and name every discrepancy.
 
 One streaming pass in sequence order, O(log n) memory:
-1. every entry: SHA-256 and SM3 of its bytes against the stored digests; its indexed columns
-   and its ``prev`` against the body — the database assembles from the columns the text the body
-   must begin and end with (entry.frame), so no JSON is parsed; gaps in ``seq``;
+1. every entry: SHA-256 and SM3 of its bytes against the stored digests; its columns (seq,
+   subject) and its ``prev`` against the end of the body (entry.frame), so no JSON is parsed;
+   gaps in ``seq``;
 2. the Merkle tree rebuilt from the bodies, each completed node and tile compared with the
    stored one; both arrive in the order they were completed (merkle.node_key);
 3. every checkpoint: its signatures, its fields against its row, and its root against the root
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from . import checkpoints, keys, merkle, note, store
-from .entry import GENESIS_PREV
+from .entry import GENESIS_PREV, quote
 from .models import Checkpoint
 
 MAX_PROBLEMS = 1000
@@ -102,15 +102,8 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
     wanted = set(Checkpoint.objects.using(using).values_list("size", flat=True))
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
     sha256, hash_children, sm3_new = hashlib.sha256, merkle.hash_children, hashlib.new("sm3").copy
-    # The database assembles the text each body must begin and end with from its indexed columns
-    # (entry.frame); labels cannot contain control characters, so its JSON quoting is Python's.
-    q = "json_quote" if connections[using].vendor == "sqlite" else "to_json"
-    rows = store._run(
-        using,
-        f"""SELECT seq, body, hash, sm3,
-                   '{{"action":' || {q}(action) || ',"actor":' || {q}(actor) || ',"payload":',
-                   '","seq":' || seq || ',"subject":' || {q}(subject) || ',"time":"' || time || '","v":1}}'
-            FROM ledger_entry WHERE seq < %s ORDER BY seq""", [n], stream="verify_entries")
+    rows = store._run(using, "SELECT seq, body, hash, sm3, subject FROM ledger_entry WHERE seq < %s ORDER BY seq",
+                      [n], stream="verify_entries")
     nodes = store._run(using, "SELECT key, hash FROM ledger_node WHERE key < %s ORDER BY key", [n * 64],
                        stream="verify_nodes")
     tiles = store._run(using, "SELECT key, hashes FROM ledger_tile WHERE key < %s ORDER BY key", [n * 64],
@@ -183,7 +176,7 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
             roots[index + 1] = merkle.fold(stack)
 
     try:
-        for seq, body, stored_hash, stored_sm3, head, rest in rows:
+        for seq, body, stored_hash, stored_sm3, subject in rows:
             while expected < seq:  # a gap: entries deleted
                 report.add("entry_missing", f"条目 #{expected}", "条目缺失（被删除）", seq=expected)
                 last_bad = expected
@@ -200,9 +193,11 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
             if m.digest() != stored_sm3:
                 report.add("sm3_mismatch", f"条目 #{seq}", "条目内容与存储的 SM3 摘要不符", seq)
                 bad = True
-            # the body must read exactly as its columns (head, rest) and the chain (prev_hex) say
-            if not (body.startswith(head) and body.endswith(',"prev":"' + (prev_hex or "") + rest)):
-                bad = _misframed(report, body, seq, head, rest, prev_hex)
+            # The body must end as its columns and the chain say (entry.frame), up to the time:
+            # ,"prev":"<prev_hex>","seq":<seq>,"subject":<subject>,"time":"<27 characters>","v":1}
+            mid = ',"prev":"' + (prev_hex or "") + '","seq":' + str(seq) + ',"subject":' + quote(subject) + ',"time":"'
+            if not (body.endswith(_END) and body[-_TAIL - len(mid):-_TAIL] == mid):
+                bad = _misframed(report, body, seq, subject, prev_hex)
             if bad:
                 last_bad = seq
             leaf = sha256(b"\x00" + raw).digest()
@@ -239,17 +234,22 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
     return roots
 
 
-def _misframed(report: Report, body: str, seq: int, head: str, rest: str, prev_hex: str | None) -> bool:
-    """The body does not start and end as its columns say: a broken chain, or edited columns."""
+_END = '","v":1}'
+_TAIL = 27 + len(_END)  # the time, then the end
+
+
+def _misframed(report: Report, body: str, seq: int, subject: str, prev_hex: str | None) -> bool:
+    """The body does not end as its columns say: a broken chain, or edited columns."""
     at = body.rfind(',"prev":"')
     own_prev = body[at + 9:at + 73] if at >= 0 else ""
-    if body.startswith(head) and body.endswith(',"prev":"' + own_prev + rest):
+    mid = ',"prev":"' + own_prev + '","seq":' + str(seq) + ',"subject":' + quote(subject) + ',"time":"'
+    if body.endswith(_END) and body[-_TAIL - len(mid):-_TAIL] == mid:
         if prev_hex is not None:  # after a gap the break is already reported
             report.add("chain_broken", f"条目 #{seq}",
                        "条目记录的前一条哈希（prev）与前一条目不符：哈希链断裂（条目被插入、删除或调换）", seq)
     else:
         report.add("columns_mismatch", f"条目 #{seq}",
-                   "条目的索引字段（序号、时间、操作者、动作或对象）与条目内容不符（被改动或调换）", seq)
+                   "条目的序号或对象字段与条目内容不符（被改动或调换）", seq)
     return True
 
 

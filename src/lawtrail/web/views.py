@@ -3,7 +3,6 @@ from django.shortcuts import render
 
 from lawtrail.ledger import checkpoints, store
 from lawtrail.ledger.canonical import dumps
-from lawtrail.ledger.entry import parse
 from lawtrail.ledger.models import Entry
 
 
@@ -11,10 +10,10 @@ from lawtrail.ledger.models import Entry
 def home(request):
     ctx = {"can_read_ledger": request.user.has_perm("ledger.view_entry")}
     if ctx["can_read_ledger"]:
-        recent = list(Entry.objects.order_by("-seq").only("seq", "time", "actor", "action", "subject", "body")[:20])
+        recent = list(Entry.objects.order_by("-seq")[:20])
         ctx.update(
             size=store.size(),
             checkpoint=checkpoints.latest(),
-            entries=[(e, dumps(parse(e.body)["payload"])) for e in recent],
+            entries=[(e, dumps(e.payload)) for e in recent],
         )
     return render(request, "web/home.html", ctx)
