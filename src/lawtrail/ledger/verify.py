@@ -196,7 +196,7 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
             # The body must end as its columns and the chain say (entry.frame), up to the time:
             # ,"prev":"<prev_hex>","seq":<seq>,"subject":<subject>,"time":"<27 characters>","v":1}
             mid = ',"prev":"' + (prev_hex or "") + '","seq":' + str(seq) + ',"subject":' + quote(subject) + ',"time":"'
-            if not (body.endswith(_END) and body[-_TAIL - len(mid):-_TAIL] == mid):
+            if not (body.endswith(_END) and body.endswith(mid, 0, len(body) - _TAIL)):
                 bad = _misframed(report, body, seq, subject, prev_hex)
             if bad:
                 last_bad = seq
@@ -243,7 +243,7 @@ def _misframed(report: Report, body: str, seq: int, subject: str, prev_hex: str 
     at = body.rfind(',"prev":"')
     own_prev = body[at + 9:at + 73] if at >= 0 else ""
     mid = ',"prev":"' + own_prev + '","seq":' + str(seq) + ',"subject":' + quote(subject) + ',"time":"'
-    if body.endswith(_END) and body[-_TAIL - len(mid):-_TAIL] == mid:
+    if body.endswith(_END) and body.endswith(mid, 0, len(body) - _TAIL):
         if prev_hex is not None:  # after a gap the break is already reported
             report.add("chain_broken", f"条目 #{seq}",
                        "条目记录的前一条哈希（prev）与前一条目不符：哈希链断裂（条目被插入、删除或调换）", seq)
