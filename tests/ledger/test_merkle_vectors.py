@@ -1,4 +1,8 @@
-"""lawtrail.ledger.merkle against every published RFC 6962/9162 test vector (transparency-dev)."""
+"""lawtrail.ledger.merkle against every published RFC 6962/9162 test vector (transparency-dev).
+
+The vectors are vendored unchanged in testdata/merkle-rfc6962 (Apache-2.0, see its LICENSE and
+README), so a clean clone tests against them wherever it is checked out.
+"""
 
 import base64
 import json
@@ -9,8 +13,7 @@ import pytest
 
 from lawtrail.ledger import merkle
 
-VECTORS = Path(os.environ.get("LAWTRAIL_TESTDATA") or Path(__file__).resolve().parents[2].parent
-               / "shared" / "testdata" / "merkle-rfc6962")
+VECTORS = Path(os.environ.get("LAWTRAIL_TESTDATA") or Path(__file__).resolve().parent / "testdata" / "merkle-rfc6962")
 FILES = sorted(VECTORS.rglob("*.json")) if VECTORS.is_dir() else []
 
 
