@@ -74,6 +74,7 @@ class Config:
     checkpoint_interval: int
     max_entry_bytes: int
     sqlite_synchronous: str
+    session_idle_minutes: int = 30
 
     @property
     def keys_dir(self) -> Path:
@@ -114,4 +115,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         checkpoint_interval=_int("LAWTRAIL_CHECKPOINT_INTERVAL", get("LAWTRAIL_CHECKPOINT_INTERVAL", "60"), 5, 86400),
         max_entry_bytes=_int("LAWTRAIL_LEDGER_MAX_ENTRY_BYTES", get("LAWTRAIL_LEDGER_MAX_ENTRY_BYTES", "65536"), 1024, 1 << 24),
         sqlite_synchronous=sync,
+        session_idle_minutes=_int("LAWTRAIL_SESSION_IDLE_MINUTES", get("LAWTRAIL_SESSION_IDLE_MINUTES", "30"), 5, 720),
     )

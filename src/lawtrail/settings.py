@@ -24,7 +24,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "lawtrail.ledger",
+    "lawtrail.access",
+    "lawtrail.cases",
     "lawtrail.web",
+    "lawtrail.api",
 ]
 
 MIDDLEWARE = [
@@ -37,6 +40,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lawtrail.web.middleware.DeniedMiddleware",
 ]
 
 ROOT_URLCONF = "lawtrail.urls"
@@ -104,7 +108,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = 8 * 3600  # one working day
+# Idle sessions end: a terminal left open in a shared office must not stay logged in.
+SESSION_COOKIE_AGE = CONFIG.session_idle_minutes * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -5,3 +5,8 @@ class LedgerConfig(AppConfig):
     name = "lawtrail.ledger"
     verbose_name = "账本"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import tracked, verify
+
+        verify.register(tracked.check_rows)

@@ -3,6 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from lawtrail.access import throttle
 from lawtrail.ledger.store import append
 
 
@@ -12,6 +13,7 @@ def _ip(request) -> str:
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
+    throttle.note(user.get_username(), _ip(request), succeeded=True)
     append(actor=f"user:{user.pk}", action="auth.logged_in", subject=f"user:{user.pk}",
            payload={"username": user.get_username(), "ip": _ip(request)})
 
@@ -26,5 +28,6 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
+    throttle.note(username, _ip(request), succeeded=False)
     append(actor="anonymous", action="auth.login_failed", subject=f"username:{username}"[:200],
            payload={"username": username, "ip": _ip(request)})

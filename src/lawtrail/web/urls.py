@@ -1,11 +1,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from .forms import LoginForm
+from .views import audit, cases, complaints, work
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
-         name="login"),
+    path("", work.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=LoginForm,
+                                                redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", cases.case_list, name="cases"),
+    path("cases/new/", cases.case_new, name="case_new"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case"),
+    path("cases/<int:case_id>/steps/", cases.step_record, name="step_record"),
+    path("cases/<int:case_id>/steps/<int:record_id>/decide/", cases.step_decide, name="step_decide"),
+    path("complaints/", complaints.complaint_list, name="complaints"),
+    path("complaints/new/", complaints.complaint_new, name="complaint_new"),
+    path("complaints/<int:complaint_id>/", complaints.complaint_detail, name="complaint"),
+    path("audit/", audit.audit_trail, name="audit"),
 ]

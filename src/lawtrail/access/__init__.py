@@ -1,0 +1,1 @@
+"""Accounts, organisation (bureaus, units), roles, object permissions, login throttling, API tokens."""

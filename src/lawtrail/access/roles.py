@@ -1,0 +1,26 @@
+"""Roles and what each may do. Pure Python: procedures and tests import it without Django.
+
+三员分立 (separation of duties): the administrator manages accounts but reads no record and no
+audit trail and approves nothing; the auditor reads the audit trail and changes nothing.
+"""
+
+ROLES: dict[str, str] = {
+    "officer": "执法人员",
+    "unit_head": "承办机构负责人",
+    "legal_reviewer": "法制审核人员",
+    "agency_head": "机关负责人",
+    "records_custodian": "档案管理员",
+    "supervisor": "监督人员",
+    "auditor": "审计员",
+    "administrator": "系统管理员",
+}
+
+# Who sees which cases (policy.visible_cases applies these).
+SEES_BUREAU_CASES = frozenset({"agency_head", "supervisor", "records_custodian", "legal_reviewer"})
+SEES_UNIT_CASES = frozenset({"unit_head", "officer"})  # officers also see the cases they handle
+
+OPENS_CASES = frozenset({"officer", "unit_head"})       # new cases, complaints, steps
+HOLDS_CERTIFICATE = frozenset({"officer", "unit_head"})  # may be a handler (执法证)
+APPROVES = frozenset({"unit_head", "legal_reviewer", "agency_head"})
+READS_AUDIT = frozenset({"auditor"})
+MANAGES_ACCOUNTS = frozenset({"administrator"})

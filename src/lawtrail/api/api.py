@@ -1,0 +1,159 @@
+"""/api/v1/: every endpoint authenticates (bearer token or session), asks access.policy what the
+caller may see, and writes only through the apps' actions. Errors are JSON: a stable ``code``, a
+Chinese ``message`` and, for bad input, ``fields``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, ValidationError as SchemaError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from lawtrail.access import policy
+from lawtrail.access.models import Staff
+from lawtrail.cases import actions, queries
+from lawtrail.cases.models import Case, Complaint, Party
+
+from .auth import AUTH
+from .schemas import (CaseDetail, CaseFilters, CaseIn, CaseOut, ComplaintDecline, ComplaintIn, ComplaintOut, EntryOut, Error,
+                      PartyIn, PartyOut)
+
+api = NinjaAPI(title="lawtrail 行政执法全过程记录系统 API", version="1", urls_namespace="api", auth=AUTH)
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+
+
+def _error(request, status: int, code: str, message: str, fields=None):
+    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    first = next(iter(fields.values()))[0]
+    return _error(request, 422, "invalid", first, fields)
+
+
+@api.exception_handler(SchemaError)
+def _bad_request(request, exc: SchemaError):
+    fields: dict[str, list[str]] = {}
+    for e in exc.errors:
+        fields.setdefault(".".join(str(p) for p in e.get("loc", [])[1:]) or "__all__", []).append(e.get("msg", ""))
+    return _error(request, 422, "invalid_request", "请求格式不正确", fields)
+
+
+@api.exception_handler(policy.Denied)
+def _denied(request, exc):
+    return _error(request, 403, "forbidden", str(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "unauthenticated", "未登录或令牌无效")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", "对象不存在或无权访问")
+
+
+def _staff(request) -> Staff:
+    s = policy.staff_of(request.user)
+    if s is None:
+        raise policy.Denied("该账号不是任何执法机关的工作人员")
+    return s
+
+
+def _case_out(c: Case) -> dict:
+    return {"id": c.pk, "number": c.number, "act_type": c.act_type, "procedure": c.procedure, "source": c.source,
+            "title": c.title, "status": c.status, "stage": c.stage, "unit": c.unit.name, "started_at": c.started_at,
+            "emergency": c.emergency, "created_at": c.created_at}
+
+
+@api.get("/cases", response={200: list[CaseOut], **ERRORS}, summary="案件列表（仅限有权查看的案件）")
+@paginate(LimitOffsetPagination)
+def list_cases(request, filters: Query[CaseFilters]):
+    _staff(request)
+    qs = queries.search(policy.visible_cases(request.user), queries.Filters(**filters.dict())).select_related("unit").order_by("-created_at", "-id")
+    return [_case_out(c) for c in qs]
+
+
+def _visible_case(request, case_id: int) -> Case:
+    _staff(request)
+    return get_object_or_404(policy.visible_cases(request.user).select_related("unit"), pk=case_id)
+
+
+@api.get("/cases/{case_id}", response={200: CaseDetail, **ERRORS}, summary="案件详情")
+def get_case(request, case_id: int):
+    c = _visible_case(request, case_id)
+    return {**_case_out(c), "summary": c.summary, "emergency_reason": c.emergency_reason,
+            "parties": list(c.parties.all()), "handlers": list(c.handlers.all()), "steps": list(c.steps.all())}
+
+
+@api.get("/cases/{case_id}/timeline", response={200: list[EntryOut], **ERRORS}, summary="案件的全部账本条目")
+def case_timeline(request, case_id: int):
+    c = _visible_case(request, case_id)
+    return [{"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action, "payload": e.payload, "hash": e.hash}
+            for e in queries.timeline(c)]
+
+
+def _pick(model, ids: list[int], qs, label: str):
+    found = list(qs.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationError({label: "包含不存在或不属于本机关的对象"})
+    return found
+
+
+@api.post("/cases", response={201: CaseDetail, **ERRORS}, summary="立案或启动执法程序")
+def create_case(request, body: CaseIn):
+    s = _staff(request)
+    handlers = _pick(Staff, body.handlers, Staff.objects.filter(bureau_id=s.bureau_id), "handlers")
+    parties = _pick(Party, body.parties, Party.objects.filter(bureau_id=s.bureau_id), "parties")
+    unit = s.bureau.units.filter(pk=body.unit).first() if body.unit else None
+    if body.unit and unit is None:
+        raise ValidationError({"unit": "承办机构不属于本机关"})
+    complaint = None
+    if body.complaint:
+        complaint = get_object_or_404(policy.visible_complaints(request.user), pk=body.complaint)
+    c = actions.open_case(by=s, procedure=body.procedure, source=body.source, title=body.title, summary=body.summary,
+                          handlers=handlers, parties=parties, unit=unit, source_detail=body.source_detail,
+                          emergency=body.emergency, emergency_reason=body.emergency_reason,
+                          started_at=body.started_at, complaint=complaint, number=body.number)
+    return 201, get_case(request, c.pk)
+
+
+@api.get("/parties", response={200: list[PartyOut], **ERRORS}, summary="当事人列表")
+@paginate(LimitOffsetPagination)
+def list_parties(request, q: str = ""):
+    _staff(request)
+    qs = policy.visible_parties(request.user).order_by("id")
+    if q:
+        qs = qs.filter(name__icontains=q[:100])
+    return qs
+
+
+@api.post("/parties", response={201: PartyOut, **ERRORS}, summary="登记当事人（身份证号码、统一社会信用代码按国家标准校验）")
+def create_party(request, body: PartyIn):
+    return 201, actions.register_party(by=_staff(request), **body.dict())
+
+
+@api.get("/complaints", response={200: list[ComplaintOut], **ERRORS}, summary="投诉举报登记簿")
+@paginate(LimitOffsetPagination)
+def list_complaints(request, status: str = ""):
+    _staff(request)
+    qs = policy.visible_complaints(request.user)
+    return qs.filter(status=status) if status else qs
+
+
+@api.post("/complaints", response={201: ComplaintOut, **ERRORS}, summary="登记投诉举报")
+def create_complaint(request, body: ComplaintIn):
+    return 201, actions.register_complaint(by=_staff(request), **body.dict())
+
+
+@api.post("/complaints/{complaint_id}/decline", response={200: ComplaintOut, **ERRORS},
+          summary="不予启动执法程序（实名的须记录告知方式和时间）")
+def decline_complaint(request, complaint_id: int, body: ComplaintDecline):
+    s = _staff(request)
+    c = get_object_or_404(policy.visible_complaints(request.user), pk=complaint_id)
+    return actions.decline_complaint(by=s, complaint=c, **body.dict())

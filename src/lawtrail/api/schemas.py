@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class Error(Schema):
+    code: str = Field(description="稳定的错误代码，供程序判断")
+    message: str = Field(description="中文说明")
+    fields: dict[str, list[str]] = Field(default_factory=dict, description="按字段的错误")
+
+
+class PartyIn(Schema):
+    kind: str = Field(description="person 自然人 / legal_person 法人 / other_org 其他组织")
+    name: str = Field(max_length=100)
+    id_number: str = Field("", max_length=40)
+    credit_code: str = Field("", max_length=40)
+    address: str = Field("", max_length=200)
+    contact: str = Field("", max_length=50)
+    representative: str = Field("", max_length=50)
+
+
+class PartyOut(Schema):
+    id: int
+    kind: str
+    name: str
+    id_number: str
+    credit_code: str
+    address: str
+    contact: str
+    representative: str
+
+
+class StaffOut(Schema):
+    id: int = Field(alias="pk")
+    name: str
+    role: str
+    certificate_no: str
+
+
+class CaseIn(Schema):
+    procedure: str
+    source: str
+    title: str = Field(max_length=200)
+    summary: str = Field(max_length=5000)
+    handlers: list[int] = Field(description="承办人（工作人员 id），至少两名持有效执法证的执法人员")
+    parties: list[int] = Field(description="当事人 id")
+    unit: int | None = None
+    source_detail: str = Field("", max_length=200)
+    emergency: bool = False
+    emergency_reason: str = Field("", max_length=2000)
+    started_at: datetime | None = None
+    complaint: int | None = None
+    number: str = Field("", max_length=60, description="补录纸质案卷时的原案号；留空则自动编号")
+
+
+class StepOut(Schema):
+    step: str
+    stage: str
+    occurred_at: datetime
+    recorded_at: datetime
+    approval: str
+    approved_at: datetime | None
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    act_type: str
+    procedure: str
+    source: str
+    title: str
+    status: str
+    stage: str
+    unit: str
+    started_at: datetime
+    emergency: bool
+    created_at: datetime
+
+
+class CaseDetail(CaseOut):
+    summary: str
+    emergency_reason: str
+    parties: list[PartyOut]
+    handlers: list[StaffOut]
+    steps: list[StepOut]
+
+
+class EntryOut(Schema):
+    seq: int
+    time: str
+    actor: str
+    action: str
+    payload: dict | list | str | int | bool | None
+    hash: str
+
+
+class ComplaintIn(Schema):
+    received_at: datetime
+    channel: str
+    content: str = Field(max_length=5000)
+    anonymous: bool = False
+    reporter_name: str = Field("", max_length=50)
+    reporter_contact: str = Field("", max_length=50)
+    about: str = Field("", max_length=200)
+
+
+class ComplaintDecline(Schema):
+    reason: str = Field(max_length=2000)
+    notified_how: str = ""
+    notified_at: datetime | None = None
+
+
+class ComplaintOut(Schema):
+    id: int
+    received_at: datetime
+    channel: str
+    anonymous: bool
+    reporter_name: str
+    about: str
+    content: str
+    status: str
+    decline_reason: str
+    notified_how: str
+    notified_at: datetime | None
+
+
+class CaseFilters(Schema):
+    q: str = Field("", max_length=100, description="案号、案由、当事人姓名/证件号、承办人姓名")
+    act_type: str = ""
+    stage: str = ""
+    status: str = ""
+    unit: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None

@@ -1,0 +1,1 @@
+"""Cases, parties, complaints and the procedures' steps."""

@@ -1,0 +1,316 @@
+"""The only write path for cases, parties, complaints and steps. Each action checks who acts and
+what they send, writes its rows, and appends one ledger entry carrying the rows' new state, all in
+one transaction (ledger/tracked.py). Errors are django ValidationError with Chinese messages keyed
+by field, so forms show them next to the field and the API returns them as JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lawtrail.access import roles
+from lawtrail.access.models import Staff, Unit
+from lawtrail.access.policy import Denied
+from lawtrail.ledger.tracked import record
+
+from . import identifiers, numbers
+from .models import SOURCES, Case, Complaint, Party, StepRecord
+from .procedures import ACT_TYPES, PROCEDURES, STAGES
+
+MAX_BACKDATE = timedelta(days=30)  # how far back an on-site start or step may be entered
+CLOCK_SKEW = timedelta(minutes=5)  # a client's clock may run this much ahead of ours
+
+
+def _actor(by: Staff) -> str:
+    return f"user:{by.user_id}"
+
+
+def _require(by: Staff, allowed, doing: str) -> None:
+    if by is None or not by.active or by.role not in allowed:
+        raise Denied(f"无权{doing}")
+
+
+def _past_time(value: datetime | None, field: str, label: str) -> datetime:
+    """A time entered by a person: never in the future by our clock, not older than MAX_BACKDATE."""
+    now = timezone.now()
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        raise ValidationError({field: f"{label}缺少时区"})
+    if value > now + CLOCK_SKEW:
+        raise ValidationError({field: f"{label}不能晚于当前时间"})
+    if value < now - MAX_BACKDATE:
+        raise ValidationError({field: f"{label}不能早于 {MAX_BACKDATE.days} 天前；更早的情况请在情况记录中说明"})
+    return value
+
+
+def _handlers_problems(handlers: list[Staff], by: Staff, on, minimum: int) -> dict:
+    if len({h.pk for h in handlers}) < minimum:
+        return {"handlers": f"至少需要 {minimum} 名持有效执法证的执法人员"}
+    for h in handlers:
+        if h.bureau_id != by.bureau_id:
+            return {"handlers": f"{h.name} 不属于本机关"}
+        problem = h.certificate_problem(on)
+        if problem:
+            return {"handlers": problem}
+    return {}
+
+
+# ---- parties -------------------------------------------------------------------------------
+
+@transaction.atomic
+def register_party(*, by: Staff, kind: str, name: str, id_number: str = "", credit_code: str = "",
+                   address: str = "", contact: str = "", representative: str = "") -> Party:
+    """Register a party, or return the bureau's existing party with the same identifier."""
+    _require(by, roles.OPENS_CASES, "登记当事人")
+    errors = {}
+    if kind not in Party.KINDS:
+        errors["kind"] = "请选择当事人类型"
+    if not name.strip():
+        errors["name"] = "请填写当事人姓名或名称"
+    try:
+        if kind == "person":
+            id_number, credit_code = identifiers.check_resident_id(id_number), ""
+        elif kind in Party.KINDS:
+            credit_code, id_number = identifiers.check_credit_code(credit_code), ""
+    except identifiers.IdentifierError as e:
+        errors["id_number" if kind == "person" else "credit_code"] = str(e)
+    if errors:
+        raise ValidationError(errors)
+    existing = Party.objects.filter(bureau_id=by.bureau_id, id_number=id_number, credit_code=credit_code).first()
+    if existing:
+        return existing
+    p = Party(bureau_id=by.bureau_id, kind=kind, name=name.strip(), id_number=id_number, credit_code=credit_code,
+              address=address.strip(), contact=contact.strip(), representative=representative.strip())
+    p.full_clean()
+    p.save()
+    record(actor=_actor(by), action="cases.party_registered", subject=f"party:{p.pk}", rows=[p])
+    return p
+
+
+# ---- complaints ----------------------------------------------------------------------------
+
+@transaction.atomic
+def register_complaint(*, by: Staff, received_at: datetime, channel: str, content: str, anonymous: bool = False,
+                       reporter_name: str = "", reporter_contact: str = "", about: str = "") -> Complaint:
+    _require(by, roles.OPENS_CASES, "登记投诉举报")
+    errors = {}
+    if not anonymous and not reporter_name.strip():
+        errors["reporter_name"] = "实名投诉举报须填写投诉举报人姓名（匿名请勾选“匿名”）"
+    if not content.strip():
+        errors["content"] = "请填写投诉举报内容"
+    if errors:
+        raise ValidationError(errors)
+    c = Complaint(bureau_id=by.bureau_id, received_at=_past_time(received_at, "received_at", "收到时间"),
+                  channel=channel, anonymous=anonymous, reporter_name="" if anonymous else reporter_name.strip(),
+                  reporter_contact=reporter_contact.strip(), about=about.strip(), content=content.strip(),
+                  registered_by=by, registered_at=timezone.now())
+    c.full_clean()
+    c.save()
+    record(actor=_actor(by), action="cases.complaint_registered", subject=f"complaint:{c.pk}", rows=[c])
+    return c
+
+
+@transaction.atomic
+def decline_complaint(*, by: Staff, complaint: Complaint, reason: str, notified_how: str = "",
+                      notified_at: datetime | None = None) -> Complaint:
+    """不启动执法程序. A real-name reporter must have been told, and how and when is recorded
+    (000 第十条, 004 第六条)."""
+    _require(by, roles.OPENS_CASES, "处理投诉举报")
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.bureau_id != by.bureau_id:
+        raise Denied("不能处理其他机关的投诉举报")
+    if complaint.status != "registered":
+        raise ValidationError({"__all__": "该投诉举报已处理，不能再次处理"})
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "请填写不予启动执法程序的理由"
+    if not complaint.anonymous:
+        if notified_how not in Complaint.NOTIFY_METHODS:
+            errors["notified_how"] = "实名投诉举报不启动执法程序的，须记录告知投诉举报人的方式（000 第十条）"
+        if notified_at is None:
+            errors["notified_at"] = "须记录告知投诉举报人的时间"
+    if errors:
+        raise ValidationError(errors)
+    if notified_at is not None:
+        notified_at = _past_time(notified_at, "notified_at", "告知时间")
+        if notified_at < complaint.received_at:
+            raise ValidationError({"notified_at": "告知时间不能早于收到投诉举报的时间"})
+    complaint.status, complaint.decline_reason = "declined", reason.strip()
+    complaint.notified_how, complaint.notified_at = (notified_how, notified_at) if not complaint.anonymous else ("", None)
+    complaint.decided_by, complaint.decided_at = by, timezone.now()
+    complaint.save()
+    record(actor=_actor(by), action="cases.complaint_declined", subject=f"complaint:{complaint.pk}", rows=[complaint])
+    return complaint
+
+
+# ---- cases ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def open_case(*, by: Staff, procedure: str, source: str, title: str, summary: str, handlers: list[Staff],
+              parties: list[Party], unit: Unit | None = None, source_detail: str = "", emergency: bool = False,
+              emergency_reason: str = "", started_at: datetime | None = None, complaint: Complaint | None = None,
+              number: str = "") -> Case:
+    """Open a case and record its first step (程序启动). With ``emergency`` the procedure starts at
+    ``started_at`` before approval (情况紧急, 先行启动); the approval comes later and keeps its own time."""
+    _require(by, roles.OPENS_CASES, "立案或启动执法程序")
+    errors = {}
+    proc = PROCEDURES.get(procedure)
+    if proc is None:
+        errors["procedure"] = "请选择程序"
+    if source not in SOURCES:
+        errors["source"] = "请选择案件来源"
+    if not title.strip():
+        errors["title"] = "请填写案由"
+    if not summary.strip():
+        errors["summary"] = "请填写基本案情"
+    unit = unit or by.unit
+    if unit is None or unit.bureau_id != by.bureau_id:
+        errors["unit"] = "承办机构必须属于本机关"
+    if not parties:
+        errors["parties"] = "至少需要一名当事人"
+    elif any(p.bureau_id != by.bureau_id for p in parties):
+        errors["parties"] = "当事人不属于本机关"
+    if emergency and not emergency_reason.strip():
+        errors["emergency_reason"] = "情况紧急先行启动的，须写明紧急情况"
+    if source == "complaint" and complaint is None:
+        errors["complaint"] = "来源为投诉举报的案件须关联投诉举报登记"
+    if source == "referral" and not source_detail.strip():
+        errors["source_detail"] = "移送/交办的案件须写明移送或交办机关及文号"
+    if complaint is not None:
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.bureau_id != by.bureau_id:
+            raise Denied("不能处理其他机关的投诉举报")
+        if complaint.status != "registered":
+            errors["complaint"] = "该投诉举报已处理"
+    start = _past_time(started_at if emergency else None, "started_at", "程序启动时间")
+    if proc is not None:
+        minimum = 2 if any(s.handlers >= 2 for s in proc.steps) else 1
+        errors.update(_handlers_problems(handlers, by, timezone.localdate(start), minimum))
+    if errors:
+        raise ValidationError(errors)
+
+    year = timezone.localdate(start).year
+    number = number.strip()
+    if number:
+        if Case.objects.filter(bureau_id=by.bureau_id, number=number).exists():
+            raise ValidationError({"number": f"案号“{number}”已被使用"})
+    else:
+        number = numbers.allocate(by.bureau, proc.act_type, year)
+    now = timezone.now()
+    case = Case(bureau_id=by.bureau_id, unit=unit, number=number, year=year, act_type=proc.act_type,
+                procedure=procedure, source=source, source_detail=source_detail.strip(), title=title.strip(),
+                summary=summary.strip(), started_at=start, emergency=emergency,
+                emergency_reason=emergency_reason.strip() if emergency else "", complaint=complaint,
+                created_by=by, created_at=now, stage=proc.first.stage)
+    case.full_clean(exclude=["number"])
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        raise ValidationError({"number": f"案号“{number}”已被使用"}) from None
+    case.parties.set(parties)
+    case.handlers.set(handlers)
+    rows: list = [case]
+    if complaint is not None:
+        complaint.status, complaint.decided_by, complaint.decided_at = "case_started", by, now
+        complaint.save()
+        rows.append(complaint)
+    first = _new_step(case, proc.first, by, handlers=handlers, occurred_at=start, note=summary.strip())
+    rows.append(first)
+    record(actor=_actor(by), action="cases.case_opened", subject=f"case:{case.pk}", rows=rows,
+           payload={"number": number, "step": first.step})
+    return case
+
+
+def _new_step(case: Case, step, by: Staff, *, handlers, occurred_at, note) -> StepRecord:
+    r = StepRecord(case=case, step=step.code, stage=step.stage, occurred_at=occurred_at, recorded_at=timezone.now(),
+                   recorded_by=by, note=note, approval="pending" if step.approver else "not_needed")
+    r.save()
+    r.handlers.set(handlers)
+    return r
+
+
+def done_steps(case: Case) -> set[str]:
+    """Steps that count as done: approved or needing no approval; in an emergency start the first
+    step counts while its approval is pending (先行启动)."""
+    done = set()
+    for r in case.steps.all():
+        if r.counts_as_done or (case.emergency and r.approval == "pending" and r.step == case.procedure_def.first.code):
+            done.add(r.step)
+    return done
+
+
+def available_steps(case: Case):
+    if case.status == "closed":
+        return []
+    taken = {r.step for r in case.steps.all() if r.approval != "rejected"}
+    return [s for s in case.procedure_def.available(done_steps(case)) if s.code not in taken]
+
+
+@transaction.atomic
+def record_step(*, by: Staff, case: Case, step: str, handlers: list[Staff], note: str = "",
+                occurred_at: datetime | None = None) -> StepRecord:
+    _require(by, roles.OPENS_CASES, "记录执法环节")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.bureau_id != by.bureau_id:
+        raise Denied("不能记录其他机关的案件")
+    offered = {s.code: s for s in available_steps(case)}
+    if step not in offered:
+        raise ValidationError({"step": "该环节现在不能记录（前一环节未完成、未获批准或已记录）"})
+    s = offered[step]
+    when = _past_time(occurred_at, "occurred_at", "实施时间")
+    if when < case.started_at:
+        raise ValidationError({"occurred_at": "实施时间不能早于程序启动时间"})
+    problem = by.certificate_problem(timezone.localdate(when))
+    if problem:
+        raise ValidationError({"__all__": f"记录人不能记录该环节：{problem}"})
+    errors = _handlers_problems(handlers, by, timezone.localdate(when), max(s.handlers, 1)) if s.handlers else {}
+    if errors:
+        raise ValidationError(errors)
+    r = _new_step(case, s, by, handlers=handlers, occurred_at=when, note=note.strip())
+    _advance(case, r)
+    record(actor=_actor(by), action="cases.step_recorded", subject=f"case:{case.pk}", rows=[r, case],
+           payload={"step": s.code, "title": s.title})
+    return r
+
+
+def _advance(case: Case, r: StepRecord) -> None:
+    """The case's stage is its furthest done step's; it is closed when a final step is done."""
+    order = list(STAGES)
+    if r.counts_as_done:
+        if order.index(r.stage) > order.index(case.stage):
+            case.stage = r.stage
+        if not r.step_def.next:
+            case.status = "closed"
+    case.save()
+
+
+@transaction.atomic
+def decide_step(*, by: Staff, record_: StepRecord, approve: bool, opinion: str = "") -> StepRecord:
+    """The approver named by the step approves or refuses it; the time is our clock's."""
+    r = StepRecord.objects.select_for_update().select_related("case").get(pk=record_.pk)
+    case = r.case
+    want = r.step_def.approver
+    if case.bureau_id != by.bureau_id or by.role != want or not by.active:
+        raise Denied(f"该环节须由{roles.ROLES.get(want, want)}审批")
+    if want == "unit_head" and by.unit_id != case.unit_id:
+        raise Denied("只能审批本承办机构的案件")
+    if r.approval != "pending":
+        raise ValidationError({"__all__": "该环节不在待审批状态"})
+    if not approve and not opinion.strip():
+        raise ValidationError({"opinion": "不予批准的，须写明意见"})
+    r.approval = "approved" if approve else "rejected"
+    r.approved_by, r.approved_at, r.opinion = by, timezone.now(), opinion.strip()
+    r.save()
+    _advance(case, r)
+    record(actor=_actor(by), action="cases.step_approved" if approve else "cases.step_rejected",
+           subject=f"case:{case.pk}", rows=[r, case], payload={"step": r.step})
+    return r
+
+
+def act_type_label(code: str) -> str:
+    return ACT_TYPES.get(code, code)

@@ -1,0 +1,171 @@
+"""Cases and what they are about. Tracked rows (ledger/tracked.py): they change only through
+cases/actions.py, the database refuses DELETE, and verify proves every row against its entry."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from lawtrail.access.models import Bureau, Staff, Unit
+from lawtrail.ledger.tracked import Tracked
+
+from .procedures import ACT_TYPES, PROCEDURES, STAGES
+
+SOURCES = {"ex_officio": "依职权", "complaint": "投诉举报", "application": "依申请", "referral": "移送/交办"}
+
+
+class Party(Tracked):
+    KINDS = {"person": "自然人", "legal_person": "法人", "other_org": "其他组织"}
+
+    bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="parties", verbose_name="执法机关")
+    kind = models.CharField("类型", max_length=12, choices=KINDS.items())
+    name = models.CharField("姓名/名称", max_length=100)
+    id_number = models.CharField("公民身份号码", max_length=18, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    address = models.CharField("住所/地址", max_length=200, blank=True)
+    contact = models.CharField("联系方式", max_length=50, blank=True)
+    representative = models.CharField("法定代表人/负责人/代理人", max_length=50, blank=True)
+
+    tracked_fields = ("bureau", "kind", "name", "id_number", "credit_code", "address", "contact", "representative")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "当事人"
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "id_number"], condition=~models.Q(id_number=""),
+                                    name="party_id_number_unique"),
+            models.UniqueConstraint(fields=["bureau", "credit_code"], condition=~models.Q(credit_code=""),
+                                    name="party_credit_code_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def identifier(self) -> str:
+        return self.id_number or self.credit_code
+
+
+class Complaint(Tracked):
+    CHANNELS = {"phone": "电话", "letter": "来信", "visit": "来访", "online": "网络", "hotline": "12345热线",
+                "assigned": "上级转办", "other": "其他"}
+    STATUSES = {"registered": "待处理", "case_started": "已启动执法程序", "declined": "不予启动"}
+    NOTIFY_METHODS = {"phone": "电话告知", "letter": "书面告知", "sms": "短信告知", "in_person": "当面告知"}
+
+    bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="complaints", verbose_name="执法机关")
+    received_at = models.DateTimeField("收到时间")
+    channel = models.CharField("渠道", max_length=10, choices=CHANNELS.items())
+    anonymous = models.BooleanField("匿名", default=False)
+    reporter_name = models.CharField("投诉举报人", max_length=50, blank=True)
+    reporter_contact = models.CharField("联系方式", max_length=50, blank=True)
+    about = models.CharField("被投诉举报对象", max_length=200, blank=True)
+    content = models.TextField("投诉举报内容", max_length=5000)
+    status = models.CharField("状态", max_length=15, choices=STATUSES.items(), default="registered")
+    registered_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="登记人")
+    registered_at = models.DateTimeField("登记时间")
+    decided_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="处理人")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decline_reason = models.TextField("不予启动理由", blank=True, max_length=2000)
+    notified_how = models.CharField("告知方式", max_length=10, choices=NOTIFY_METHODS.items(), blank=True)
+    notified_at = models.DateTimeField("告知时间", null=True, blank=True)
+
+    tracked_fields = ("bureau", "received_at", "channel", "anonymous", "reporter_name", "reporter_contact", "about",
+                      "content", "status", "registered_by", "registered_at", "decided_by", "decided_at",
+                      "decline_reason", "notified_how", "notified_at")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "投诉举报"
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["bureau", "status", "received_at"])]
+
+    def __str__(self):
+        return f"投诉举报 #{self.pk}"
+
+
+class Case(Tracked):
+    STATUSES = {"open": "办理中", "closed": "已办结"}
+
+    bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="cases", verbose_name="执法机关")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="cases", verbose_name="承办机构")
+    number = models.CharField("案号", max_length=60)
+    year = models.PositiveSmallIntegerField("年度")
+    act_type = models.CharField("执法行为", max_length=15, choices=ACT_TYPES.items())
+    procedure = models.CharField("程序", max_length=25, choices=[(k, p.title) for k, p in PROCEDURES.items()])
+    source = models.CharField("案件来源", max_length=12, choices=SOURCES.items())
+    source_detail = models.CharField("来源说明", max_length=200, blank=True)
+    title = models.CharField("案由", max_length=200)
+    summary = models.TextField("基本案情", max_length=5000)
+    status = models.CharField("状态", max_length=8, choices=STATUSES.items(), default="open")
+    stage = models.CharField("阶段", max_length=15, choices=STAGES.items(), default="initiation")
+    started_at = models.DateTimeField("程序启动时间")
+    emergency = models.BooleanField("情况紧急先行启动", default=False)
+    emergency_reason = models.TextField("紧急情况说明", blank=True, max_length=2000)
+    complaint = models.ForeignKey(Complaint, models.PROTECT, null=True, blank=True, related_name="cases",
+                                  verbose_name="投诉举报")
+    created_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间")
+    parties = models.ManyToManyField(Party, related_name="cases", verbose_name="当事人")
+    handlers = models.ManyToManyField(Staff, related_name="handled_cases", verbose_name="承办人")
+
+    tracked_fields = ("bureau", "unit", "number", "year", "act_type", "procedure", "source", "source_detail", "title",
+                      "summary", "status", "stage", "started_at", "emergency", "emergency_reason", "complaint",
+                      "created_by", "created_at")
+    tracked_m2m = ("parties", "handlers")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["bureau", "number"], name="case_number_unique")]
+        indexes = [models.Index(fields=["bureau", "created_at"]), models.Index(fields=["bureau", "unit", "created_at"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def procedure_def(self):
+        return PROCEDURES[self.procedure]
+
+
+class CaseNumberCounter(models.Model):
+    """The last 案号 serial per bureau, act type and year. Incremented in the creating transaction,
+    so a rolled-back case gives its number back: no gaps, and the row lock means no duplicates."""
+
+    bureau = models.ForeignKey(Bureau, models.PROTECT)
+    act_type = models.CharField(max_length=15)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bureau", "act_type", "year"], name="case_counter_unique")]
+
+
+class StepRecord(Tracked):
+    APPROVAL = {"not_needed": "无需审批", "pending": "待审批", "approved": "已批准", "rejected": "未批准"}
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="steps", verbose_name="案件")
+    step = models.CharField("环节", max_length=40)
+    stage = models.CharField("阶段", max_length=15, choices=STAGES.items())
+    occurred_at = models.DateTimeField("实施时间")
+    recorded_at = models.DateTimeField("记录时间")
+    recorded_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="记录人")
+    handlers = models.ManyToManyField(Staff, related_name="steps_handled", verbose_name="执法人员")
+    note = models.TextField("情况记录", blank=True, max_length=5000)
+    approval = models.CharField("审批", max_length=10, choices=APPROVAL.items(), default="not_needed")
+    approved_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审批人")
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
+    opinion = models.TextField("审批意见", blank=True, max_length=2000)
+
+    tracked_fields = ("case", "step", "stage", "occurred_at", "recorded_at", "recorded_by", "note", "approval",
+                      "approved_by", "approved_at", "opinion")
+    tracked_m2m = ("handlers",)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "环节记录"
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["approval", "case"])]
+
+    @property
+    def step_def(self):
+        return self.case.procedure_def.step(self.step)
+
+    @property
+    def counts_as_done(self) -> bool:
+        return self.approval in ("not_needed", "approved")

@@ -1,0 +1,135 @@
+"""Domain rows kept true to the ledger ("tracked" rows).
+
+A tracked row (a case, a party, a complaint, a staff record…) may change, but only through an
+action that, in one transaction, writes the row and appends a ledger entry whose payload carries
+the row's whole new state under ``payload["rows"]["<app>.<model>:<pk>"]``; ``record()`` then stamps
+the row with that entry's sequence number (``ledger_seq``).
+
+``check_rows`` (registered with verify) proves the rows against the log:
+
+1. Scan every entry that carries ``rows``; for each row key remember the newest entry naming it.
+2. Walk every tracked model's rows. A row must be stamped with exactly that newest entry (an older
+   stamp means the row was rolled back to an earlier state), and its current state must equal the
+   state written there, field by field.
+3. A key named by an entry whose row no longer exists is a deleted row.
+
+The tables also refuse DELETE by trigger (``appendonly.protect(..., allow_update=True)``); this
+check still catches rows changed or deleted by someone who dropped the triggers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections, models
+
+from .canonical import dumps, normalise
+from .store import Appended, append
+
+CHUNK = 2000
+
+
+class Tracked(models.Model):
+    ledger_seq = models.BigIntegerField("账本条目序号", null=True, editable=False)
+
+    # Subclasses name the fields whose values the ledger keeps; m2m fields are kept as sorted ids.
+    tracked_fields: tuple[str, ...] = ()
+    tracked_m2m: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def ledger_key(self) -> str:
+        return f"{self._meta.label_lower}:{self.pk}"
+
+    def ledger_state(self) -> dict:
+        state = {}
+        for name in self.tracked_fields:
+            state[name] = getattr(self, self._meta.get_field(name).attname)
+        for name in self.tracked_m2m:
+            state[name] = sorted(o.pk for o in getattr(self, name).all())
+        return normalise(state, where=self.ledger_key())
+
+
+def record(*, actor: str, action: str, subject: str, rows: Iterable[Tracked], payload: dict | None = None,
+           using: str = DEFAULT_DB_ALIAS) -> Appended:
+    """Append one entry carrying the new state of ``rows`` and stamp them with it.
+
+    Call inside the action's transaction, after the rows (and their m2m links) are saved.
+    """
+    if not connections[using].in_atomic_block:
+        raise RuntimeError("tracked.record() must run inside the action's transaction")
+    rows = list(rows)
+    states = {r.ledger_key(): r.ledger_state() for r in rows}
+    entry = append(actor=actor, action=action, subject=subject, payload={**(payload or {}), "rows": states},
+                   using=using)
+    for r in rows:
+        type(r)._base_manager.using(using).filter(pk=r.pk).update(ledger_seq=entry.seq)
+        r.ledger_seq = entry.seq
+    return entry
+
+
+def tracked_models() -> list[type[Tracked]]:
+    return [m for m in apps.get_models() if issubclass(m, Tracked)]
+
+
+def _bodies(seqs: Iterable[int], using: str) -> dict[int, dict]:
+    from .models import Entry
+
+    out = {}
+    for seq, body in Entry.objects.using(using).filter(seq__in=list(seqs)).values_list("seq", "body"):
+        out[seq] = json.loads(body)["payload"]
+    return out
+
+
+def check_rows(report, using: str) -> None:
+    from .models import Entry
+
+    newest: dict[str, int] = {}  # step 1
+    scan = Entry.objects.using(using).filter(body__contains='"rows":{').order_by("seq")
+    for seq, body in scan.values_list("seq", "body").iterator(chunk_size=CHUNK):
+        payload = json.loads(body)["payload"]
+        if isinstance(payload, dict) and isinstance(payload.get("rows"), dict):
+            for key in payload["rows"]:
+                newest[key] = seq
+
+    checked = 0
+    for model in tracked_models():  # step 2
+        qs = model._base_manager.using(using).order_by("pk")
+        if model.tracked_m2m:
+            qs = qs.prefetch_related(*model.tracked_m2m)
+        chunk: list[Tracked] = []
+        for row in qs.iterator(chunk_size=CHUNK):
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                checked += _check_chunk(report, chunk, newest, using)
+                chunk = []
+        checked += _check_chunk(report, chunk, newest, using)
+
+    for key, seq in sorted(newest.items(), key=lambda kv: kv[1]):  # step 3
+        report.add("row_missing", key, f"条目 #{seq} 记载的记录 {key} 在数据库中不存在（被删除）", seq)
+    report.counts["rows"] = checked
+
+
+def _check_chunk(report, rows: list[Tracked], newest: dict[str, int], using: str) -> int:
+    payloads = _bodies({r.ledger_seq for r in rows if r.ledger_seq is not None}, using)
+    for row in rows:
+        key = row.ledger_key()
+        want_seq = newest.pop(key, None)
+        if want_seq is None:
+            report.add("row_unrecorded", key, f"记录 {key} 没有任何账本条目记载（绕过了业务操作写入）")
+            continue
+        if row.ledger_seq != want_seq:
+            report.add("row_stale", key, f"记录 {key} 指向条目 #{row.ledger_seq}，但记载它的最新条目是 #{want_seq}"
+                       "（记录被改回旧状态或被改动）", want_seq)
+            continue
+        kept = payloads.get(want_seq, {}).get("rows", {}).get(key)
+        now = row.ledger_state()
+        if kept != now:
+            fields = sorted(k for k in set(now) | set(kept or {}) if (kept or {}).get(k) != now.get(k))
+            report.add("row_mismatch", key, f"记录 {key} 与条目 #{want_seq} 不一致，字段：{'、'.join(fields)}；"
+                       f"账本 {dumps({f: (kept or {}).get(f) for f in fields})}，数据库 {dumps({f: now.get(f) for f in fields})}",
+                       want_seq)
+    return len(rows)

@@ -1,0 +1,56 @@
+from django import template
+
+from lawtrail.access.roles import ROLES
+from lawtrail.cases.procedures import ACT_TYPES, DOCUMENT_KINDS, PROCEDURES, STAGES
+
+register = template.Library()
+
+ACTIONS = {
+    "auth.logged_in": "登录", "auth.logged_out": "退出", "auth.login_failed": "登录失败",
+    "auth.login_locked": "登录被锁定拒绝",
+    "access.bureau_created": "新建执法机关", "access.unit_created": "新建承办机构",
+    "access.staff_created": "新建工作人员", "access.staff_changed": "修改工作人员",
+    "access.token_issued": "签发接口令牌", "access.token_revoked": "吊销接口令牌",
+    "cases.party_registered": "登记当事人", "cases.complaint_registered": "登记投诉举报",
+    "cases.complaint_declined": "不予启动执法程序", "cases.case_opened": "启动执法程序",
+    "cases.step_recorded": "记录环节", "cases.step_approved": "批准", "cases.step_rejected": "不予批准",
+}
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return ACTIONS.get(code, code)
+
+
+@register.filter
+def stage_label(code: str) -> str:
+    return STAGES.get(code, code)
+
+
+@register.filter
+def act_label(code: str) -> str:
+    return ACT_TYPES.get(code, code)
+
+
+@register.filter
+def procedure_label(code: str) -> str:
+    p = PROCEDURES.get(code)
+    return p.title if p else code
+
+
+@register.filter
+def role_label(code: str) -> str:
+    return ROLES.get(code, code)
+
+
+@register.filter
+def document_label(code: str) -> str:
+    return DOCUMENT_KINDS.get(code, code)
+
+
+@register.filter
+def step_title(record) -> str:
+    try:
+        return record.step_def.title
+    except ValueError:
+        return record.step

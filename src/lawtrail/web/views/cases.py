@@ -1,0 +1,149 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from lawtrail.access import policy, roles
+from lawtrail.cases import actions, queries
+from lawtrail.cases.models import Case, StepRecord
+from lawtrail.cases.procedures import DOCUMENT_KINDS, STAGES
+
+from ..forms import CaseFilterForm, CaseForm, DecideForm, StepForm, show_errors
+from .common import staff_view
+
+PAGE_SIZE = 25
+
+
+@staff_view(roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES)
+def case_list(request):
+    form = CaseFilterForm(request.GET or None, staff=request.staff)
+    filters = queries.Filters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = queries.Filters(q=d["q"], act_type=d["act_type"], stage=d["stage"], status=d["status"],
+                                  unit=d["unit"].pk if d["unit"] else None, date_from=d["date_from"],
+                                  date_to=d["date_to"])
+    qs = queries.for_list(queries.search(policy.visible_cases(request.user), filters))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {"form": form, "page": page, "query": query.urlencode()}
+    template = "web/cases/_rows.html" if request.headers.get("HX-Request") else "web/cases/list.html"
+    return render(request, template, ctx)
+
+
+@staff_view(roles.OPENS_CASES)
+def case_new(request):
+    s = request.staff
+    complaint = None
+    if request.GET.get("complaint") or request.POST.get("complaint"):
+        complaint = get_object_or_404(policy.visible_complaints(request.user),
+                                      pk=(request.GET.get("complaint") or request.POST.get("complaint")))
+    initial = {"source": request.GET.get("source", "complaint" if complaint else "ex_officio")}
+    if complaint:
+        initial.update(summary=complaint.content, party_name=complaint.about)
+    if initial["source"] == "application":
+        initial["procedure"] = "licence"
+    form = CaseForm(request.POST or None, staff=s, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = _open(s, d, complaint)
+        except ValidationError as e:
+            show_errors(form, _rename_party_fields(e))
+        else:
+            return redirect("case", case_id=case.pk)
+    return render(request, "web/cases/new.html", {"form": form, "complaint": complaint}, status=400 if form.errors else 200)
+
+
+def _rename_party_fields(e: ValidationError) -> ValidationError:
+    if not hasattr(e, "error_dict"):
+        return e
+    return ValidationError({CaseForm.PARTY_FIELDS.get(k, k): v for k, v in e.error_dict.items()})
+
+
+def _open(s, d, complaint) -> Case:
+    from django.db import transaction
+
+    with transaction.atomic():  # the party and the case stand or fall together
+        party = actions.register_party(by=s, kind=d["party_kind"], name=d["party_name"],
+                                       id_number=d["party_id_number"], credit_code=d["party_credit_code"],
+                                       address=d["party_address"], contact=d["party_contact"],
+                                       representative=d["party_representative"])
+        return actions.open_case(by=s, procedure=d["procedure"], source=d["source"], title=d["title"],
+                                 summary=d["summary"], handlers=list(d["handlers"]), parties=[party],
+                                 unit=d["unit"], source_detail=d["source_detail"], emergency=d["emergency"],
+                                 emergency_reason=d["emergency_reason"], started_at=d["started_at"],
+                                 complaint=complaint)
+
+
+def _visible(request, case_id) -> Case:
+    qs = policy.visible_cases(request.user).select_related("unit", "bureau", "complaint", "created_by")
+    return get_object_or_404(qs, pk=case_id)
+
+
+@staff_view(roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES)
+def case_detail(request, case_id: int):
+    return _case_page(request, case_id)
+
+
+def _case_page(request, case_id: int, step_form=None, decide_errors=None):
+    case = _visible(request, case_id)
+    steps = list(StepRecord.objects.filter(case=case).select_related("recorded_by", "approved_by")
+                 .prefetch_related("handlers"))
+    case._prefetched_objects_cache = {"steps": steps}  # available_steps reads case.steps.all()
+    proc = case.procedure_def
+    available = actions.available_steps(case)
+    s = request.staff
+    stages = []
+    for code, label in STAGES.items():
+        stages.append({
+            "code": code, "label": label, "current": case.stage == code,
+            "done": [r for r in steps if r.stage == code],
+            "pending": [st for st in available if st.stage == code],
+            "planned": [st for st in proc.steps if st.stage == code],
+        })
+    can_record = s.role in roles.OPENS_CASES and case.bureau_id == s.bureau_id and available
+    can_decide = {r.pk for r in steps if r.approval == "pending" and r.step_def.approver == s.role
+                  and (s.role != "unit_head" or s.unit_id == case.unit_id)}
+    return render(request, "web/cases/detail.html", {
+        "case": case, "stages": stages, "steps": steps, "parties": list(case.parties.all()),
+        "handlers": list(case.handlers.all()), "timeline": queries.timeline(case),
+        "step_form": step_form or (StepForm(staff=s, steps=available) if can_record else None),
+        "can_decide": can_decide, "decide_form": DecideForm(), "decide_errors": decide_errors or {},
+        "documents": DOCUMENT_KINDS, "proc": proc,
+    }, status=400 if (step_form and step_form.errors) or decide_errors else 200)
+
+
+@staff_view(roles.OPENS_CASES)
+def step_record(request, case_id: int):
+    case = _visible(request, case_id)
+    if request.method != "POST":
+        return redirect("case", case_id=case.pk)
+    form = StepForm(request.POST, staff=request.staff, steps=actions.available_steps(case))
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.record_step(by=request.staff, case=case, step=d["step"], handlers=list(d["handlers"]),
+                                note=d["note"], occurred_at=d["occurred_at"])
+        except ValidationError as e:
+            show_errors(form, e)
+        else:
+            return redirect("case", case_id=case.pk)
+    return _case_page(request, case_id, step_form=form)
+
+
+@staff_view(roles.APPROVES)
+def step_decide(request, case_id: int, record_id: int):
+    case = _visible(request, case_id)
+    r = get_object_or_404(StepRecord, pk=record_id, case=case)
+    if request.method != "POST":
+        return redirect("case", case_id=case.pk)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.decide_step(by=request.staff, record_=r, approve=form.cleaned_data["decision"] == "approve",
+                                opinion=form.cleaned_data["opinion"])
+        except ValidationError as e:
+            return _case_page(request, case_id, decide_errors={r.pk: e.messages})
+        return redirect("case", case_id=case.pk)
+    return _case_page(request, case_id, decide_errors={r.pk: ["请选择批准或不予批准"]})

@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+
+from lawtrail.access import policy, roles
+from lawtrail.cases.models import StepRecord
+
+
+@login_required
+def home(request):
+    """我的工作: what waits for this person."""
+    s = policy.staff_of(request.user)
+    ctx = {"staff": s}
+    if s is None:
+        return render(request, "web/home.html", ctx)
+    cases = policy.visible_cases(request.user)
+    if s.role in roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES:
+        mine = cases.filter(status="open")
+        if s.role == "officer":
+            mine = mine.filter(handlers=s)
+        ctx["my_cases"] = list(mine.select_related("unit").prefetch_related("parties").order_by("-created_at")[:20])
+    if s.role in roles.APPROVES:
+        pending = StepRecord.objects.filter(approval="pending", case__in=cases).select_related("case", "recorded_by")
+        ctx["to_approve"] = [r for r in pending.order_by("recorded_at")[:50] if r.step_def.approver == s.role]
+    if s.role in roles.OPENS_CASES:
+        ctx["open_complaints"] = list(policy.visible_complaints(request.user).filter(status="registered")[:20])
+        left = (s.certificate_valid_until - timezone.localdate()).days if s.certificate_valid_until else None
+        ctx["certificate_days_left"] = left
+    return render(request, "web/home.html", ctx)
