@@ -97,5 +97,7 @@ class Org:
         by = by or self.zhang
         fields = {"source": "ex_officio", "title": "未经许可擅自从事营业性演出", "summary": "群众反映某公司无证演出。",
                   "handlers": handlers or ([self.zhang, self.li] if by.unit_id == self.team_a.pk else [self.liu, self.chen]),
-                  "parties": [self.party(by)]} | kw
+                  } | kw
+        if "parties" not in fields:
+            fields["parties"] = [self.party(by)]
         return cases.open_case(by=by, procedure=procedure, **fields)

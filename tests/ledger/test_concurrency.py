@@ -5,14 +5,12 @@ fresh PostgreSQL database on the server the suite runs against), then `lawtrail 
 """
 
 import json
-import os
 import subprocess
 import sys
-import uuid
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
+
+from tests.conftest import lawtrail
 
 WRITERS, EACH = 4, 60
 
@@ -28,35 +26,6 @@ for i in range(int(sys.argv[2])):
     if who == "0" and i % 10 == 0:
         checkpoints.issue(only_if_grown=True)
 """
-
-
-@pytest.fixture
-def own_database(tmp_path):
-    """Environment for child processes pointing at an empty database of the suite's kind."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lawtrail.settings", "LAWTRAIL_DATA_DIR": str(tmp_path / "var"),
-           "LAWTRAIL_DATABASE_URL": ""}
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        yield env
-        return
-    import psycopg
-
-    name = f"lawtrail_conc_{uuid.uuid4().hex[:8]}"
-    admin = dict(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"], dbname="postgres")
-    with psycopg.connect(**admin, autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{name}"')
-    env["LAWTRAIL_DATABASE_URL"] = (f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}"
-                                    f"@{db['HOST']}:{db['PORT'] or 5432}/{name}")
-    try:
-        yield env
-    finally:
-        with psycopg.connect(**admin, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def lawtrail(env, *args):
-    return subprocess.run([sys.executable, "-m", "lawtrail.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=300)
 
 
 @pytest.mark.slow

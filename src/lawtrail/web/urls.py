@@ -18,4 +18,5 @@ urlpatterns = [
     path("complaints/new/", complaints.complaint_new, name="complaint_new"),
     path("complaints/<int:complaint_id>/", complaints.complaint_detail, name="complaint"),
     path("audit/", audit.audit_trail, name="audit"),
+    path("ping/", work.ping, name="ping"),
 ]

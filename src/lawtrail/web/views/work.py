@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,3 +29,9 @@ def home(request):
         left = (s.certificate_valid_until - timezone.localdate()).days if s.certificate_valid_until else None
         ctx["certificate_days_left"] = left
     return render(request, "web/home.html", ctx)
+
+
+@login_required
+def ping(request):
+    """The cheapest authenticated page: the baseline the page benchmarks compare with."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,96 @@
+"""Complaints and reports are registered first, then start a case or are declined with a reason;
+a real-name reporter must be told, and how and when is recorded (000 第十条, 004 第六条)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from lawtrail.access.policy import Denied
+from lawtrail.cases import actions
+from lawtrail.cases.models import Complaint
+from tests.factories import Org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def org():
+    return Org.build()
+
+
+def complaint(org, **kw):
+    fields = {"received_at": timezone.now() - timedelta(hours=3), "channel": "phone", "content": "网吧接纳未成年人",
+              "reporter_name": "刘先生", "reporter_contact": "13800000001", "about": "极速网络会所"} | kw
+    return actions.register_complaint(by=org.zhang, **fields)
+
+
+def test_a_real_name_complaint_needs_the_reporters_name(org):
+    with pytest.raises(ValidationError) as e:
+        complaint(org, reporter_name="")
+    assert "reporter_name" in e.value.message_dict
+
+
+def test_an_anonymous_complaint_keeps_no_reporter_name(org):
+    c = complaint(org, anonymous=True, reporter_name="不应保存")
+    assert c.anonymous and c.reporter_name == ""
+
+
+def test_declining_a_real_name_complaint_requires_how_and_when_the_reporter_was_told(org):
+    c = complaint(org)
+    with pytest.raises(ValidationError) as e:
+        actions.decline_complaint(by=org.zhang, complaint=c, reason="不属于本机关职责")
+    assert {"notified_how", "notified_at"} <= set(e.value.message_dict)
+    c.refresh_from_db()
+    assert c.status == "registered"
+    told = timezone.now() - timedelta(hours=1)
+    actions.decline_complaint(by=org.zhang, complaint=c, reason="不属于本机关职责", notified_how="phone", notified_at=told)
+    c.refresh_from_db()
+    assert (c.status, c.notified_how, c.notified_at) == ("declined", "phone", told)
+
+
+def test_the_reporter_cannot_have_been_told_before_the_complaint_arrived(org):
+    c = complaint(org)
+    with pytest.raises(ValidationError) as e:
+        actions.decline_complaint(by=org.zhang, complaint=c, reason="x", notified_how="phone",
+                                  notified_at=c.received_at - timedelta(minutes=5))
+    assert "notified_at" in e.value.message_dict
+
+
+def test_an_anonymous_complaint_is_declined_with_a_reason_only(org):
+    c = complaint(org, anonymous=True)
+    actions.decline_complaint(by=org.zhang, complaint=c, reason="线索不清，无法核查")
+    assert Complaint.objects.get(pk=c.pk).status == "declined"
+
+
+def test_a_complaint_starts_one_case_and_is_then_closed_for_further_decisions(org):
+    c = complaint(org)
+    case = org.case(source="complaint", complaint=c)
+    c.refresh_from_db()
+    assert c.status == "case_started" and case.complaint == c
+    with pytest.raises(ValidationError):
+        org.case(source="complaint", complaint=c)
+    with pytest.raises(ValidationError):
+        actions.decline_complaint(by=org.zhang, complaint=c, reason="x", notified_how="phone",
+                                  notified_at=timezone.now())
+
+
+def test_a_case_from_a_complaint_must_name_the_complaint(org):
+    with pytest.raises(ValidationError) as e:
+        org.case(source="complaint")
+    assert "complaint" in e.value.message_dict
+
+
+def test_another_bureau_cannot_decide_on_the_complaint(org):
+    c = complaint(org)
+    other = Org.build(code="sifa", abbr="金普司法", profile="004")
+    with pytest.raises(Denied):
+        actions.decline_complaint(by=other.zhang, complaint=c, reason="x", notified_how="phone",
+                                  notified_at=timezone.now())
+
+
+def test_a_complaint_received_in_the_future_is_refused(org):
+    with pytest.raises(ValidationError) as e:
+        complaint(org, received_at=timezone.now() + timedelta(days=1))
+    assert "不能晚于当前时间" in e.value.message_dict["received_at"][0]
