@@ -2,16 +2,15 @@
 caller may see, and writes only through the apps' actions. Errors are JSON: a stable ``code``, a
 Chinese ``message`` and, for bad input, ``fields``."""
 
-from __future__ import annotations
-
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, ValidationError as SchemaError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from lawtrail.access import policy
+from lawtrail.access import policy, roles
 from lawtrail.access.models import Staff
 from lawtrail.cases import actions, queries
 from lawtrail.cases.models import Case, Complaint, Party
@@ -20,7 +19,10 @@ from .auth import AUTH
 from .schemas import (CaseDetail, CaseFilters, CaseIn, CaseOut, ComplaintDecline, ComplaintIn, ComplaintOut, EntryOut, Error,
                       PartyIn, PartyOut)
 
-api = NinjaAPI(title="lawtrail 行政执法全过程记录系统 API", version="1", urls_namespace="api", auth=AUTH)
+# No Swagger UI: it loads from a CDN, and bureaus run on intranets. The OpenAPI document itself
+# needs a login like everything else.
+api = NinjaAPI(title="lawtrail 行政执法全过程记录系统 API", version="1", urls_namespace="api", auth=AUTH,
+               docs_url=None, docs_decorator=login_required)
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 
 
@@ -35,12 +37,20 @@ def _invalid(request, exc: ValidationError):
     return _error(request, 422, "invalid", first, fields)
 
 
+SCHEMA_MESSAGES = {"missing": "必填", "string_too_long": "过长", "int_parsing": "应为整数", "int_type": "应为整数",
+                   "bool_parsing": "应为 true 或 false", "datetime_parsing": "时间格式不正确（应为 ISO 8601，带时区）",
+                   "datetime_from_date_parsing": "时间格式不正确（应为 ISO 8601，带时区）",
+                   "date_from_datetime_parsing": "日期格式不正确（应为 YYYY-MM-DD）", "list_type": "应为数组",
+                   "json_invalid": "不是有效的 JSON"}
+
+
 @api.exception_handler(SchemaError)
 def _bad_request(request, exc: SchemaError):
     fields: dict[str, list[str]] = {}
     for e in exc.errors:
-        fields.setdefault(".".join(str(p) for p in e.get("loc", [])[1:]) or "__all__", []).append(e.get("msg", ""))
-    return _error(request, 422, "invalid_request", "请求格式不正确", fields)
+        name = ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "filters")) or "__all__"
+        fields.setdefault(name, []).append(SCHEMA_MESSAGES.get(e.get("type", ""), "格式不正确"))
+    return _error(request, 422, "invalid_request", "请求格式不正确：" + "、".join(fields), fields)
 
 
 @api.exception_handler(policy.Denied)
@@ -59,9 +69,12 @@ def _not_found(request, exc):
 
 
 def _staff(request) -> Staff:
+    """The caller's staff record; the API serves only roles that work with cases (三员分立)."""
     s = policy.staff_of(request.user)
     if s is None:
         raise policy.Denied("该账号不是任何执法机关的工作人员")
+    if s.role not in roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES:
+        raise policy.Denied(f"{roles.ROLES[s.role]}无权使用案件接口")
     return s
 
 
@@ -120,7 +133,7 @@ def create_case(request, body: CaseIn):
                           handlers=handlers, parties=parties, unit=unit, source_detail=body.source_detail,
                           emergency=body.emergency, emergency_reason=body.emergency_reason,
                           started_at=body.started_at, complaint=complaint, number=body.number)
-    return 201, get_case(request, c.pk)
+    return Status(201, get_case(request, c.pk))
 
 
 @api.get("/parties", response={200: list[PartyOut], **ERRORS}, summary="当事人列表")
@@ -135,7 +148,7 @@ def list_parties(request, q: str = ""):
 
 @api.post("/parties", response={201: PartyOut, **ERRORS}, summary="登记当事人（身份证号码、统一社会信用代码按国家标准校验）")
 def create_party(request, body: PartyIn):
-    return 201, actions.register_party(by=_staff(request), **body.dict())
+    return Status(201, actions.register_party(by=_staff(request), **body.dict()))
 
 
 @api.get("/complaints", response={200: list[ComplaintOut], **ERRORS}, summary="投诉举报登记簿")
@@ -148,7 +161,7 @@ def list_complaints(request, status: str = ""):
 
 @api.post("/complaints", response={201: ComplaintOut, **ERRORS}, summary="登记投诉举报")
 def create_complaint(request, body: ComplaintIn):
-    return 201, actions.register_complaint(by=_staff(request), **body.dict())
+    return Status(201, actions.register_complaint(by=_staff(request), **body.dict()))
 
 
 @api.post("/complaints/{complaint_id}/decline", response={200: ComplaintOut, **ERRORS},

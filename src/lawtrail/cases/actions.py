@@ -289,18 +289,25 @@ def _advance(case: Case, r: StepRecord) -> None:
     case.save()
 
 
+def approvable_by(by: Staff, case: Case, records) -> set[int]:
+    """Ids of the pending step records that ``by`` may approve (the role the step names; a unit
+    head only for their own unit's cases)."""
+    if case.bureau_id != by.bureau_id or not by.active:
+        return set()
+    return {r.pk for r in records if r.approval == "pending" and r.step_def.approver == by.role
+            and (by.role != "unit_head" or by.unit_id == case.unit_id)}
+
+
 @transaction.atomic
 def decide_step(*, by: Staff, record_: StepRecord, approve: bool, opinion: str = "") -> StepRecord:
     """The approver named by the step approves or refuses it; the time is our clock's."""
     r = StepRecord.objects.select_for_update().select_related("case").get(pk=record_.pk)
     case = r.case
-    want = r.step_def.approver
-    if case.bureau_id != by.bureau_id or by.role != want or not by.active:
-        raise Denied(f"该环节须由{roles.ROLES.get(want, want)}审批")
-    if want == "unit_head" and by.unit_id != case.unit_id:
-        raise Denied("只能审批本承办机构的案件")
     if r.approval != "pending":
         raise ValidationError({"__all__": "该环节不在待审批状态"})
+    if r.pk not in approvable_by(by, case, [r]):
+        want = r.step_def.approver
+        raise Denied(f"该环节须由{roles.ROLES.get(want, want)}审批" + ("（本承办机构）" if want == "unit_head" else ""))
     if not approve and not opinion.strip():
         raise ValidationError({"opinion": "不予批准的，须写明意见"})
     r.approval = "approved" if approve else "rejected"

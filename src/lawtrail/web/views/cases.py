@@ -103,8 +103,7 @@ def _case_page(request, case_id: int, step_form=None, decide_errors=None):
             "planned": [st for st in proc.steps if st.stage == code],
         })
     can_record = s.role in roles.OPENS_CASES and case.bureau_id == s.bureau_id and available
-    can_decide = {r.pk for r in steps if r.approval == "pending" and r.step_def.approver == s.role
-                  and (s.role != "unit_head" or s.unit_id == case.unit_id)}
+    can_decide = actions.approvable_by(s, case, steps)
     return render(request, "web/cases/detail.html", {
         "case": case, "stages": stages, "steps": steps, "parties": list(case.parties.all()),
         "handlers": list(case.handlers.all()), "timeline": queries.timeline(case),
@@ -138,6 +137,8 @@ def step_decide(request, case_id: int, record_id: int):
     r = get_object_or_404(StepRecord, pk=record_id, case=case)
     if request.method != "POST":
         return redirect("case", case_id=case.pk)
+    if r.pk not in actions.approvable_by(request.staff, case, [r]):
+        raise policy.Denied(f"该环节须由{roles.ROLES.get(r.step_def.approver, '—')}审批")
     form = DecideForm(request.POST)
     if form.is_valid():
         try:

@@ -1,0 +1,106 @@
+"""Every page and API endpoint, visited as every role: who is let in and who is refused.
+
+Case A is team A's (handlers 张伟, 李娜); case B is team B's with 张伟 as one of its handlers;
+case X belongs to another bureau. Each row lists every persona exactly once under the status it
+must get, so a new persona or a new page cannot be forgotten silently.
+"""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from lawtrail.cases import actions
+from tests.factories import Org
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = "anon zhang liu head_a head_b legal chief records supervisor auditor admin other".split()
+SEE = "zhang liu head_a head_b legal chief records supervisor other"   # roles that work with cases
+OPEN = "zhang liu head_a head_b other"                                  # roles that open cases
+
+# method, path, {status: personas}. Paths use {A}, {B}, {X}, {C} (complaint), {XC}, {R} (A's pending step).
+TABLE = [
+    ("GET", "/", {302: "anon", 200: SEE + " auditor admin"}),
+    ("GET", "/ping/", {302: "anon", 200: SEE + " auditor admin"}),
+    ("GET", "/cases/", {302: "anon", 200: SEE, 403: "auditor admin"}),
+    ("GET", "/cases/new/", {302: "anon", 200: OPEN, 403: "legal chief records supervisor auditor admin"}),
+    ("GET", "/cases/{A}/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                            404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/cases/{B}/", {302: "anon", 200: "zhang liu head_b legal chief records supervisor",
+                            404: "head_a other", 403: "auditor admin"}),
+    ("GET", "/cases/{X}/", {302: "anon", 200: "other", 404: "zhang liu head_a head_b legal chief records supervisor",
+                            403: "auditor admin"}),
+    ("POST", "/cases/{A}/steps/", {302: "anon", 400: "zhang head_a", 404: "liu head_b other",
+                                   403: "legal chief records supervisor auditor admin"}),
+    ("POST", "/cases/{A}/steps/{R}/decide/", {302: "anon", 400: "chief", 404: "head_b",
+                                              403: "zhang liu head_a legal records supervisor auditor admin other"}),
+    ("GET", "/complaints/", {302: "anon", 200: SEE, 403: "auditor admin"}),
+    ("GET", "/complaints/new/", {302: "anon", 200: OPEN, 403: "legal chief records supervisor auditor admin"}),
+    ("GET", "/complaints/{C}/", {302: "anon", 200: "zhang liu head_a head_b legal chief records supervisor",
+                                 404: "other", 403: "auditor admin"}),
+    ("GET", "/complaints/{XC}/", {302: "anon", 200: "other", 404: "zhang liu head_a head_b legal chief records supervisor",
+                                  403: "auditor admin"}),
+    ("GET", "/audit/", {302: "anon", 200: "auditor", 403: SEE + " admin"}),
+    ("GET", "/admin/", {302: "anon " + SEE + " auditor", 200: "admin"}),
+    ("GET", "/admin/access/staff/", {302: "anon " + SEE + " auditor", 200: "admin"}),
+    ("GET", "/admin/auth/user/", {302: "anon " + SEE + " auditor", 200: "admin"}),
+    ("GET", "/admin/ledger/entry/", {302: "anon " + SEE + " auditor", 403: "admin"}),
+    ("GET", "/api/v1/openapi.json", {302: "anon", 200: SEE + " auditor admin"}),
+    ("GET", "/api/v1/cases", {401: "anon", 200: SEE, 403: "auditor admin"}),
+    ("GET", "/api/v1/cases/{A}", {401: "anon", 200: "zhang head_a legal chief records supervisor",
+                                  404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/api/v1/cases/{A}/timeline", {401: "anon", 200: "zhang head_a legal chief records supervisor",
+                                           404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/api/v1/cases/{X}", {401: "anon", 200: "other", 404: "zhang liu head_a head_b legal chief records supervisor",
+                                  403: "auditor admin"}),
+    ("GET", "/api/v1/parties", {401: "anon", 200: SEE, 403: "auditor admin"}),
+    ("GET", "/api/v1/complaints", {401: "anon", 200: SEE, 403: "auditor admin"}),
+    ("POST", "/api/v1/complaints/{C}/decline", {401: "anon", 422: "zhang liu head_a head_b", 404: "other",
+                                                403: "legal chief records supervisor auditor admin"}),
+]
+
+
+@pytest.fixture
+def world():
+    org = Org.build()
+    other = Org.build(code="sifa", abbr="金普司法", profile="004")
+    case_a = org.case()
+    case_b = org.case(by=org.liu, handlers=[org.liu, org.zhang])
+    case_x = other.case()
+    complaint = actions.register_complaint(by=org.zhang, received_at=timezone.now(), channel="phone",
+                                           content="反映问题", reporter_name="刘先生")
+    other_complaint = actions.register_complaint(by=other.zhang, received_at=timezone.now(), channel="phone",
+                                                 content="反映问题", anonymous=True)
+    people = {"zhang": org.zhang, "liu": org.liu, "head_a": org.head_a, "head_b": org.head_b, "legal": org.legal,
+              "chief": org.chief, "records": org.records, "supervisor": org.supervisor, "auditor": org.auditor,
+              "admin": org.admin, "other": other.zhang}
+    ids = {"A": case_a.pk, "B": case_b.pk, "X": case_x.pk, "C": complaint.pk, "XC": other_complaint.pk,
+           "R": case_a.steps.get().pk}
+    return people, ids
+
+
+def test_the_table_names_every_persona_once_per_row():
+    for method, path, expected in TABLE:
+        named = [p for who in expected.values() for p in who.split()]
+        assert sorted(named) == sorted(PERSONAS), (method, path)
+
+
+@pytest.mark.parametrize("method,path,expected", TABLE, ids=[f"{m} {p}" for m, p, _ in TABLE])
+def test_each_role_gets_exactly_the_access_the_table_gives(world, method, path, expected):
+    people, ids = world
+    url = path.format(**ids)
+    got = {}
+    for status, who in expected.items():
+        for persona in who.split():
+            client = Client()
+            if persona != "anon":
+                client.force_login(people[persona].user)
+            if method == "GET":
+                r = client.get(url)
+            elif url.startswith("/api/"):
+                r = client.post(url, {"reason": ""}, content_type="application/json")
+            else:
+                r = client.post(url, {})
+            got[persona] = r.status_code
+    want = {p: status for status, who in expected.items() for p in who.split()}
+    assert got == want
