@@ -90,6 +90,8 @@ def _case_page(request, case_id: int, step_form=None, decide_errors=None):
     case = _visible(request, case_id)
     steps = list(StepRecord.objects.filter(case=case).select_related("recorded_by", "approved_by")
                  .prefetch_related("handlers"))
+    for r in steps:
+        r.case = case  # step_def reads the case's procedure: no query per step
     case._prefetched_objects_cache = {"steps": steps}  # available_steps reads case.steps.all()
     proc = case.procedure_def
     available = actions.available_steps(case)

@@ -1,0 +1,7 @@
+from lawtrail.access import policy
+
+
+def staff(request):
+    """The signed-in person's staff record and what the menu may show, without permission queries."""
+    s = policy.staff_of(getattr(request, "user", None))
+    return {"staff_member": s, "can_read_audit": s is not None and policy.can_read_audit(request.user)}

@@ -1,0 +1,166 @@
+"""The case pages as an officer uses them: forms that explain what is wrong next to the field and
+save nothing, the five-stage case page, the list with search and filters, and pinned query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from lawtrail.cases import actions
+from lawtrail.cases.models import Case, Complaint, Party
+from tests.factories import Org, credit_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def org():
+    return Org.build()
+
+
+@pytest.fixture
+def zhang(org):
+    return org.client_for(org.zhang)
+
+
+def case_form(org, **kw):
+    return {"procedure": "penalty_general", "source": "ex_officio", "title": "未经许可擅自从事营业性演出",
+            "summary": "现场检查发现无证演出。", "handlers": [org.zhang.pk, org.li.pk], "party_kind": "legal_person",
+            "party_name": "大连星海文化传媒有限公司", "party_credit_code": credit_code()} | kw
+
+
+def field_errors(response, name: str) -> str:
+    html = response.content.decode()
+    start = html.index(f'id="field-{name}"')
+    end = html.find('class="field', start)
+    return html[start:end if end > 0 else len(html)]
+
+
+def test_an_officer_opens_a_case_from_the_form_and_lands_on_its_page(org, zhang):
+    r = zhang.post("/cases/new/", case_form(org))
+    case = Case.objects.get()
+    assert r.status_code == 302 and r.url == f"/cases/{case.pk}/"
+    page = zhang.get(r.url).content.decode()
+    for text in (case.number, "程序启动", "调查取证", "审查决定", "送达执行", "归档管理", "启动执法程序", "大连星海文化传媒有限公司"):
+        assert text in page
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("party_credit_code", "91210213MA00000011", "校验码"),
+    ("party_credit_code", "", "统一社会信用代码应为18位"),
+    ("title", "", "必填"),
+])
+def test_bad_input_is_shown_next_to_its_field_and_nothing_is_saved(org, zhang, field, value, message):
+    r = zhang.post("/cases/new/", case_form(org, **{field: value}))
+    assert r.status_code == 400 and message in field_errors(r, field)
+    assert not Case.objects.exists() and not Party.objects.exists()
+
+
+def test_a_wrong_id_number_of_a_person_is_shown_next_to_it(org, zhang):
+    r = zhang.post("/cases/new/", case_form(org, party_kind="person", party_name="王某",
+                                            party_id_number="110105194912310021"))
+    assert r.status_code == 400 and "校验码" in field_errors(r, "party_id_number")
+    assert not Party.objects.exists()
+
+
+def test_an_expired_handler_is_refused_next_to_the_handlers(org, zhang):
+    r = zhang.post("/cases/new/", case_form(org, handlers=[org.zhang.pk, org.yang.pk]))
+    assert r.status_code == 400 and "过期" in field_errors(r, "handlers")
+    assert not Case.objects.exists() and not Party.objects.exists(), "the party is not kept without its case"
+
+
+def test_a_case_title_with_markup_is_shown_as_text(org, zhang):
+    case = org.case(title="<script>alert(1)</script>")
+    page = zhang.get(f"/cases/{case.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_head_approves_on_the_case_page_and_the_officer_records_the_next_step(org, zhang):
+    case = org.case()
+    record = case.steps.get()
+    chief = org.client_for(org.chief)
+    assert "待我审批" in chief.get("/").content.decode()
+    r = chief.post(f"/cases/{case.pk}/steps/{record.pk}/decide/", {"decision": "approve", "opinion": "同意"})
+    assert r.status_code == 302
+    step = actions.available_steps(case)[0]
+    r = zhang.post(f"/cases/{case.pk}/steps/", {"step": step.code, "handlers": [org.zhang.pk, org.li.pk],
+                                                "note": "询问了当事人"})
+    assert r.status_code == 302
+    page = zhang.get(f"/cases/{case.pk}/").content.decode()
+    assert "询问了当事人" in page and "批准" in page and page.count("记录环节") >= 1
+
+
+def test_a_step_with_too_few_officers_is_refused_on_the_page(org, zhang):
+    case = org.case()
+    actions.decide_step(by=org.chief, record_=case.steps.get(), approve=True)
+    step = next(s for s in actions.available_steps(case) if s.handlers >= 2)
+    r = zhang.post(f"/cases/{case.pk}/steps/", {"step": step.code, "handlers": [org.zhang.pk]})
+    assert r.status_code == 400 and "至少需要 2 名" in field_errors(r, "handlers")
+    assert case.steps.count() == 1
+
+
+def test_a_complaint_is_registered_and_declined_from_the_pages(org, zhang):
+    when = timezone.localtime() - timedelta(hours=2)
+    r = zhang.post("/complaints/new/", {"received_at": when.strftime("%Y-%m-%dT%H:%M"), "channel": "phone",
+                                        "reporter_name": "刘先生", "content": "网吧接纳未成年人"})
+    c = Complaint.objects.get()
+    assert r.status_code == 302
+    r = zhang.post(f"/complaints/{c.pk}/", {"reason": "不属于本机关职责"})
+    assert r.status_code == 400 and "告知投诉举报人的方式" in field_errors(r, "notified_how")
+    r = zhang.post(f"/complaints/{c.pk}/", {"reason": "不属于本机关职责", "notified_how": "phone",
+                                            "notified_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+    assert r.status_code == 302 and Complaint.objects.get().status == "declined"
+
+
+def test_the_case_list_searches_by_number_party_and_officer_and_filters(org, zhang):
+    a = org.case(title="无证演出")
+    b = org.case(title="接纳未成年人", parties=[org.party(name="极速网络会所")])
+    insp = org.case(procedure="inspection", title="日常检查")
+
+    def listed(**query):
+        page = zhang.get("/cases/", query).content.decode()
+        return {c.number for c in (a, b, insp) if c.number in page}
+
+    assert listed() == {a.number, b.number, insp.number}
+    assert listed(q=a.number) == {a.number}
+    assert listed(q="极速网络") == {b.number}
+    assert listed(q="zhang") == {a.number, b.number, insp.number}
+    assert listed(act_type="inspection") == {insp.number}
+    assert listed(stage="investigation") == set()
+    assert listed(date_from=(timezone.localdate() + timedelta(days=1)).isoformat()) == set()
+
+
+def test_the_htmx_list_request_gets_only_the_rows(org, zhang):
+    org.case()
+    r = zhang.get("/cases/", {"q": "演出"}, headers={"HX-Request": "true"})
+    html = r.content.decode()
+    assert "<table" in html and "<html" not in html
+
+
+def queries_for(client, url) -> int:
+    """Queries of one page view (after a first view, which also renews the session's expiry)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_case_list_costs_the_same_queries_for_3_or_25_cases(org, zhang):
+    for _ in range(3):
+        org.case()
+    few = queries_for(zhang, "/cases/")
+    for _ in range(22):
+        org.case()
+    assert queries_for(zhang, "/cases/") == few == 7
+
+
+def test_the_case_page_costs_the_same_queries_however_many_steps(org, zhang):
+    case = org.case()
+    actions.decide_step(by=org.chief, record_=case.steps.get(), approve=True)
+    few = queries_for(zhang, f"/cases/{case.pk}/")
+    for _ in range(3):
+        step = next(s for s in actions.available_steps(case) if s.handlers)
+        actions.record_step(by=org.zhang, case=case, step=step.code, handlers=[org.zhang, org.li])
+    assert queries_for(zhang, f"/cases/{case.pk}/") == few == 11
