@@ -69,7 +69,7 @@ OFFICER_LOGIN, HEAD_LOGIN = "wl.zhang", "wl.chief"
 
 # ---- what the cases are about ---------------------------------------------------------------
 
-PROC_WEIGHTS = {"penalty_general": 25, "penalty_simple": 25, "inspection": 30, "licence": 12,
+PROC_WEIGHTS = {"penalty_general": 22, "penalty_simple": 28, "inspection": 30, "licence": 12,
                 "coercive_measure": 4, "compulsory_execution": 2, "expropriation": 2}
 TITLES = {
     "penalty_general": ["未经许可擅自从事营业性演出", "网吧接纳未成年人", "歌舞娱乐场所播放禁止内容曲目",
@@ -159,7 +159,7 @@ class _Gen:
         from lawtrail.cases.models import Party
 
         r = self.rng
-        if self.parties and r.random() < 0.3:  # a party met before (repeat offender, licence holder)
+        if self.parties and r.random() < 0.35:  # a party met before (repeat offender, licence holder)
             return r.choice(self.parties[-20000:]), None
         kind = r.choices(("legal_person", "person", "other_org"), (65, 25, 10))[0]
         pk = self._next("party")

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import itertools
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,6 +22,8 @@ from lawtrail.cases.identifiers import credit_code_check_char, resident_id_check
 from lawtrail.cases.models import Case, Party
 
 PASSWORD = "correct-horse-battery-9"
+NAMES = {"zhang": "张伟", "li": "李娜", "liu": "刘洋", "chen": "陈静", "yang": "杨磊", "head_a": "赵强", "head_b": "孙丽",
+         "legal": "吴法", "chief": "郑明", "records": "冯档", "supervisor": "钱督", "auditor": "周敏", "admin": "王建国"}
 _serial = itertools.count(1)
 
 
@@ -62,10 +65,10 @@ class Org:
         legal = access.create_unit(by=None, bureau=b, name="政策法规科")
         today = timezone.localdate()
 
-        def person(name, role, unit=None, cert=True, expired=False):
+        def person(key, role, unit=None, cert=True, expired=False):
             return access.create_staff(
-                by=None, username=f"{code}.{name}", password=PASSWORD, name=name, bureau=b, role=role, unit=unit,
-                certificate_no=f"CERT-{code}-{name}" if cert else "",
+                by=None, username=f"{code}.{key}", password=PASSWORD, name=NAMES[key], bureau=b, role=role, unit=unit,
+                certificate_no=f"21{zlib.crc32(f'{code}.{key}'.encode()) % 10**9:09d}" if cert else "",
                 certificate_valid_from=today - timedelta(days=400) if cert else None,
                 certificate_valid_until=(today - timedelta(days=1) if expired else today + timedelta(days=400)) if cert else None)
 

@@ -54,7 +54,7 @@ def test_a_device_opens_a_case_and_reads_it_back_with_its_timeline(org, device):
     assert r.status_code == 201, r.json()
     case = r.json()
     assert case["number"].startswith("金普文旅罚") and case["stage"] == "initiation"
-    assert {h["name"] for h in case["handlers"]} == {"zhang", "li"}
+    assert {h["name"] for h in case["handlers"]} == {"张伟", "李娜"}
     timeline = device.get(f"/api/v1/cases/{case['id']}/timeline").json()
     assert [e["action"] for e in timeline] == ["cases.case_opened"] and len(timeline[0]["hash"]) == 64
     listed = device.get("/api/v1/cases", {"q": case["number"]}).json()

@@ -222,7 +222,7 @@ def open_case(*, by: Staff, procedure: str, source: str, title: str, summary: st
     first = _new_step(case, proc.first, by, handlers=handlers, occurred_at=start, note=summary.strip())
     rows.append(first)
     record(actor=_actor(by), action="cases.case_opened", subject=f"case:{case.pk}", rows=rows,
-           payload={"number": number, "step": first.step})
+           payload={"number": number, "step": first.step, "title": proc.first.title})
     return case
 
 
@@ -315,7 +315,7 @@ def decide_step(*, by: Staff, record_: StepRecord, approve: bool, opinion: str =
     r.save()
     _advance(case, r)
     record(actor=_actor(by), action="cases.step_approved" if approve else "cases.step_rejected",
-           subject=f"case:{case.pk}", rows=[r, case], payload={"step": r.step})
+           subject=f"case:{case.pk}", rows=[r, case], payload={"step": r.step, "title": r.step_def.title})
     return r
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 
 from lawtrail.access import throttle
 from lawtrail.access.models import Staff, Unit
@@ -49,7 +50,9 @@ def _officers(bureau_id):
 
 class StaffChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, s):
-        return f"{s.name}（{s.certificate_no or '无执法证'}）"
+        problem = s.certificate_problem(timezone.localdate())
+        note = "，执法证已过期" if problem and "过期" in problem else ""
+        return f"{s.name}（{s.certificate_no or '无执法证'}{note}）"
 
 
 class CaseForm(forms.Form):
