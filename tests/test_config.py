@@ -30,6 +30,8 @@ def test_a_postgres_url_switches_the_database():
     ("LAWTRAIL_SQLITE_SYNCHRONOUS", "OFF", "FULL"),
     ("LAWTRAIL_LOG_ORIGIN", "has space", "不含空格"),
     ("LAWTRAIL_SECRET_KEY", "short", "至少 32"),
+    ("LAWTRAIL_SESSION_IDLE_MINUTES", "0", "5–720"),
+    ("LAWTRAIL_SESSION_IDLE_MINUTES", "half an hour", "整数"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable(name, value, words):
     with pytest.raises(ConfigError, match=words) as e:

@@ -1,6 +1,7 @@
 """The case pages as an officer uses them: forms that explain what is wrong next to the field and
 save nothing, the five-stage case page, the list with search and filters, and pinned query counts."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -164,3 +165,14 @@ def test_the_case_page_costs_the_same_queries_however_many_steps(org, zhang):
         step = next(s for s in actions.available_steps(case) if s.handlers)
         actions.record_step(by=org.zhang, case=case, step=step.code, handlers=[org.zhang, org.li])
     assert queries_for(zhang, f"/cases/{case.pk}/") == few == 11
+
+
+def test_the_agency_head_sees_open_cases_charted_by_stage_and_act_type(org):
+    org.case()
+    org.case(procedure="inspection")
+    page = org.client_for(org.chief).get("/").content.decode()
+    assert "echarts.min.js" in page and 'id="stage-chart-data"' in page
+    data = page.split('id="stage-chart-data" type="application/json">')[1].split("</script>")[0]
+    chart = json.loads(data)
+    totals = {s["name"]: sum(s["data"]) for s in chart["series"]}
+    assert totals["行政处罚"] == 1 and totals["行政检查"] == 1 and chart["stages"][0] == "程序启动"

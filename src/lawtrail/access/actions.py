@@ -51,7 +51,7 @@ def create_unit(*, by, bureau: Bureau, name: str, kind: str = "section") -> Unit
     return u
 
 
-def _check_staff(s: Staff) -> None:
+def check_staff(s: Staff) -> None:
     errors = {}
     if s.unit_id and s.unit.bureau_id != s.bureau_id:
         errors["unit"] = "承办机构不属于该执法机关"
@@ -96,7 +96,7 @@ def create_staff(*, by, username: str, password: str, name: str, bureau: Bureau,
     s = Staff(user=user, name=name, bureau=bureau, unit=unit, role=role, certificate_no=certificate_no,
               certificate_valid_from=certificate_valid_from, certificate_valid_until=certificate_valid_until)
     s.full_clean(exclude=["user"])
-    _check_staff(s)
+    check_staff(s)
     s.save()
     _sync_django_permissions(user, role)
     record(actor=_actor(by), action="access.staff_created", subject=f"user:{user.pk}", rows=[s],
@@ -113,7 +113,7 @@ def update_staff(*, by, staff: Staff, **changes) -> Staff:
     for k, v in changes.items():
         setattr(staff, k, v)
     staff.full_clean(exclude=["user"])
-    _check_staff(staff)
+    check_staff(staff)
     staff.save()
     _sync_django_permissions(staff.user, staff.role)
     record(actor=_actor(by), action="access.staff_changed", subject=f"user:{staff.user_id}", rows=[staff],

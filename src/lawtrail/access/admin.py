@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lawtrail.ledger.store import append
@@ -51,7 +52,27 @@ class UnitAdmin(NoDelete, admin.ModelAdmin):
             obj.pk = actions.create_unit(by=request.user, bureau=obj.bureau, name=obj.name, kind=obj.kind).pk
 
 
-class StaffCreationForm(forms.ModelForm):
+class StaffChecks:
+    """Run the action's own checks in the form, so the administrator sees them next to the fields."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            actions.check_staff(self.instance)
+        except ValidationError as e:
+            for field, messages in e.message_dict.items():
+                for m in messages:
+                    self.add_error(field if field in self.fields else None, m)
+
+
+class StaffForm(StaffChecks, forms.ModelForm):
+    class Meta:
+        model = Staff
+        fields = ("name", "bureau", "unit", "role", "certificate_no", "certificate_valid_from",
+                  "certificate_valid_until", "active")
+
+
+class StaffCreationForm(StaffChecks, forms.ModelForm):
     username = forms.CharField(label="用户名", max_length=150)
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, min_length=10)
 
@@ -68,8 +89,7 @@ class StaffAdmin(NoDelete, admin.ModelAdmin):
     readonly_fields = ("ledger_seq",)
 
     def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = StaffCreationForm
+        kwargs["form"] = StaffCreationForm if obj is None else StaffForm
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.db.models import Prefetch
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
 from lawtrail.access import policy, roles
 from lawtrail.cases.models import StepRecord
+from lawtrail.cases.procedures import ACT_TYPES, STAGES
 
 
 @login_required
@@ -24,6 +25,12 @@ def home(request):
     if s.role in roles.APPROVES:
         pending = StepRecord.objects.filter(approval="pending", case__in=cases).select_related("case", "recorded_by")
         ctx["to_approve"] = [r for r in pending.order_by("recorded_at")[:50] if r.step_def.approver == s.role]
+    if s.role in roles.SEES_BUREAU_CASES | {"unit_head"}:
+        counts = {(r["act_type"], r["stage"]): r["n"] for r in
+                  cases.filter(status="open").values("act_type", "stage").annotate(n=Count("id"))}
+        ctx["chart"] = {"stages": list(STAGES.values()),
+                        "series": [{"name": label, "data": [counts.get((act, st), 0) for st in STAGES]}
+                                   for act, label in ACT_TYPES.items()]}
     if s.role in roles.OPENS_CASES:
         ctx["open_complaints"] = list(policy.visible_complaints(request.user).filter(status="registered")[:20])
         left = (s.certificate_valid_until - timezone.localdate()).days if s.certificate_valid_until else None
