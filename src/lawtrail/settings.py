@@ -127,6 +127,9 @@ LOGGING = {
     "loggers": {"lawtrail": {"level": "INFO"}},
 }
 
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200  # one API page never pulls a whole bureau
+
 # lawtrail's own settings, read by the apps through django.conf.settings.
 LAWTRAIL_KEYS_DIR = CONFIG.keys_dir
 LAWTRAIL_LOG_ORIGIN = CONFIG.log_origin

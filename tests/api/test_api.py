@@ -125,3 +125,14 @@ def test_the_openapi_document_describes_the_endpoints(org):
     doc = c.get("/api/v1/openapi.json").json()
     assert {"/api/v1/cases", "/api/v1/cases/{case_id}", "/api/v1/parties", "/api/v1/complaints"} <= set(doc["paths"])
     assert "BearerToken" in doc["components"]["securitySchemes"]
+
+
+def test_a_limit_above_the_cap_is_refused(org, device):
+    assert device.get("/api/v1/cases", {"limit": 200}).status_code == 200
+    r = device.get("/api/v1/cases", {"limit": 201})
+    assert r.status_code == 422 and "limit" in r.json()["fields"]
+
+
+def test_an_oversized_list_of_handlers_is_refused_before_any_query(org, device):
+    r = device.post("/api/v1/cases", new_case_body(org, handlers=list(range(1, 500))), content_type="application/json")
+    assert r.status_code == 422 and r.json()["code"] == "invalid_request" and "handlers" in r.json()["fields"]

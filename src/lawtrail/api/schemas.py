@@ -44,8 +44,8 @@ class CaseIn(Schema):
     source: str
     title: str = Field(max_length=200)
     summary: str = Field(max_length=5000)
-    handlers: list[int] = Field(description="承办人（工作人员 id），至少两名持有效执法证的执法人员")
-    parties: list[int] = Field(description="当事人 id")
+    handlers: list[int] = Field(max_length=20, description="承办人（工作人员 id），至少两名持有效执法证的执法人员")
+    parties: list[int] = Field(max_length=50, description="当事人 id")
     unit: int | None = None
     source_detail: str = Field("", max_length=200)
     emergency: bool = False
