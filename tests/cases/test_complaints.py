@@ -94,3 +94,9 @@ def test_a_complaint_received_in_the_future_is_refused(org):
     with pytest.raises(ValidationError) as e:
         complaint(org, received_at=timezone.now() + timedelta(days=1))
     assert "不能晚于当前时间" in e.value.message_dict["received_at"][0]
+
+
+def test_a_letter_registered_weeks_late_keeps_both_its_received_and_registered_times(org):
+    received = timezone.now() - timedelta(days=90)
+    c = complaint(org, received_at=received, channel="letter")
+    assert c.received_at == received and c.registered_at > received + timedelta(days=89)

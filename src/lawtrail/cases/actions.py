@@ -6,6 +6,7 @@ by field, so forms show them next to the field and the API returns them as JSON.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from . import identifiers, numbers
 from .models import SOURCES, Case, Complaint, Party, StepRecord
 from .procedures import ACT_TYPES, PROCEDURES, STAGES
 
-MAX_BACKDATE = timedelta(days=30)  # how far back an on-site start or step may be entered
+EARLIEST = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)  # older times are typing errors
 CLOCK_SKEW = timedelta(minutes=5)  # a client's clock may run this much ahead of ours
 
 
@@ -34,7 +35,9 @@ def _require(by: Staff, allowed, doing: str) -> None:
 
 
 def _past_time(value: datetime | None, field: str, label: str) -> datetime:
-    """A time entered by a person: never in the future by our clock, not older than MAX_BACKDATE."""
+    """A time entered by a person (when something happened). It may lie in the past — the record
+    keeps our own clock's time of recording beside it, so lateness stays visible to the rules —
+    but never in the future by our clock."""
     now = timezone.now()
     if value is None:
         return now
@@ -42,8 +45,8 @@ def _past_time(value: datetime | None, field: str, label: str) -> datetime:
         raise ValidationError({field: f"{label}缺少时区"})
     if value > now + CLOCK_SKEW:
         raise ValidationError({field: f"{label}不能晚于当前时间"})
-    if value < now - MAX_BACKDATE:
-        raise ValidationError({field: f"{label}不能早于 {MAX_BACKDATE.days} 天前；更早的情况请在情况记录中说明"})
+    if value < EARLIEST:
+        raise ValidationError({field: f"{label}不能早于 2000 年"})
     return value
 
 
