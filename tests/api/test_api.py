@@ -105,18 +105,26 @@ def test_a_handler_whose_certificate_expired_is_refused(org, device):
     assert r.status_code == 422 and "过期" in r.json()["message"]
 
 
-def test_a_complaint_is_registered_and_declined_through_the_api(org, device):
+def test_a_complaint_is_registered_declined_and_the_reporter_told_through_the_api(org, device):
     r = device.post("/api/v1/complaints", {"received_at": timezone.now().isoformat(), "channel": "hotline",
                                            "content": "反映噪音", "reporter_name": "陈女士"},
                     content_type="application/json")
     assert r.status_code == 201
     cid = r.json()["id"]
     r = device.post(f"/api/v1/complaints/{cid}/decline", {"reason": "不属于本机关职责"}, content_type="application/json")
-    assert r.status_code == 422 and {"notified_how", "notified_at"} <= set(r.json()["fields"])
-    r = device.post(f"/api/v1/complaints/{cid}/decline", {"reason": "不属于本机关职责", "notified_how": "phone",
-                                                         "notified_at": timezone.now().isoformat()},
-                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "decline_proposed"
+    r = device.post(f"/api/v1/complaints/{cid}/decide", {"approve": True}, content_type="application/json")
+    assert r.status_code == 403, "the officer's device cannot approve"
+    _, head_secret = access.issue_token(by=None, user=org.chief.user, name="负责人")
+    head = Client(headers={"Authorization": f"Bearer {head_secret}"})
+    r = head.post(f"/api/v1/complaints/{cid}/decide", {"approve": True, "opinion": "同意"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "declined"
+    r = device.post(f"/api/v1/complaints/{cid}/notice", {"notified_how": "pigeon", "notified_at": timezone.now().isoformat()},
+                    content_type="application/json")
+    assert r.status_code == 422 and "notified_how" in r.json()["fields"]
+    r = device.post(f"/api/v1/complaints/{cid}/notice", {"notified_how": "sms", "notified_at": timezone.now().isoformat()},
+                    content_type="application/json")
+    assert r.status_code == 200 and r.json()["notified_how"] == "sms"
 
 
 def test_the_openapi_document_describes_the_endpoints(org):

@@ -102,17 +102,29 @@ def test_a_step_with_too_few_officers_is_refused_on_the_page(org, zhang):
     assert case.steps.count() == 1
 
 
-def test_a_complaint_is_registered_and_declined_from_the_pages(org, zhang):
+def test_a_complaint_is_registered_declined_approved_and_the_reporter_told_from_the_pages(org, zhang):
     when = timezone.localtime() - timedelta(hours=2)
     r = zhang.post("/complaints/new/", {"received_at": when.strftime("%Y-%m-%dT%H:%M"), "channel": "phone",
                                         "reporter_name": "刘先生", "content": "网吧接纳未成年人"})
     c = Complaint.objects.get()
     assert r.status_code == 302
-    r = zhang.post(f"/complaints/{c.pk}/", {"reason": "不属于本机关职责"})
-    assert r.status_code == 400 and "告知投诉举报人的方式" in field_errors(r, "notified_how")
-    r = zhang.post(f"/complaints/{c.pk}/", {"reason": "不属于本机关职责", "notified_how": "phone",
-                                            "notified_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
-    assert r.status_code == 302 and Complaint.objects.get().status == "declined"
+    r = zhang.post(f"/complaints/{c.pk}/", {"form": "decline", "reason": ""})
+    assert r.status_code == 400 and "理由" in field_errors(r, "reason")
+    assert zhang.post(f"/complaints/{c.pk}/", {"form": "decline", "reason": "不属于本机关职责"}).status_code == 302
+    assert zhang.post(f"/complaints/{c.pk}/", {"form": "decide", "decision": "approve"}).status_code == 403
+
+    chief = org.client_for(org.chief)
+    assert "待审批：不予启动执法程序" in chief.get("/").content.decode()
+    assert chief.post(f"/complaints/{c.pk}/", {"form": "decide", "decision": "approve"}).status_code == 302
+
+    assert "待告知投诉举报人" in zhang.get("/").content.decode()
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    r = zhang.post(f"/complaints/{c.pk}/", {"form": "notice", "notified_at": now})
+    assert r.status_code == 400 and field_errors(r, "notified_how").count("error") >= 1
+    assert zhang.post(f"/complaints/{c.pk}/", {"form": "notice", "notified_how": "phone",
+                                               "notified_at": now}).status_code == 302
+    c.refresh_from_db()
+    assert (c.status, c.notified_how) == ("declined", "phone") and not c.awaits_notice
 
 
 def test_the_case_list_searches_by_number_party_and_officer_and_filters(org, zhang):

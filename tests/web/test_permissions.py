@@ -57,6 +57,14 @@ TABLE = [
     ("GET", "/api/v1/complaints", {401: "anon", 200: SEE, 403: "auditor admin"}),
     ("POST", "/api/v1/complaints/{C}/decline", {401: "anon", 422: "zhang liu head_a head_b", 404: "other",
                                                 403: "legal chief records supervisor auditor admin"}),
+    ("POST", "/api/v1/complaints/{C}/decide", {401: "anon", 422: "chief", 404: "other",
+                                               403: "zhang liu head_a head_b legal records supervisor auditor admin"},
+     {"approve": True}),
+    ("POST", "/api/v1/complaints/{C}/notice", {401: "anon", 422: "zhang liu head_a head_b", 404: "other",
+                                               403: "legal chief records supervisor auditor admin"},
+     {"notified_how": "phone", "notified_at": "2026-01-01T08:00:00+08:00"}),
+    ("POST", "/complaints/{C}/", {302: "anon", 403: "zhang liu head_a head_b legal chief records supervisor auditor admin",
+                                  404: "other"}, {"form": "decide", "decision": "approve"}),
 ]
 
 
@@ -79,14 +87,17 @@ def world():
     return people, ids
 
 
+ROWS = [(row + (None,))[:4] for row in TABLE]  # method, path, expected, body
+
+
 def test_the_table_names_every_persona_once_per_row():
-    for method, path, expected in TABLE:
+    for method, path, expected, _ in ROWS:
         named = [p for who in expected.values() for p in who.split()]
         assert sorted(named) == sorted(PERSONAS), (method, path)
 
 
-@pytest.mark.parametrize("method,path,expected", TABLE, ids=[f"{m} {p}" for m, p, _ in TABLE])
-def test_each_role_gets_exactly_the_access_the_table_gives(world, method, path, expected):
+@pytest.mark.parametrize("method,path,expected,body", ROWS, ids=[f"{r[0]} {r[1]}" for r in ROWS])
+def test_each_role_gets_exactly_the_access_the_table_gives(world, method, path, expected, body):
     people, ids = world
     url = path.format(**ids)
     got = {}
@@ -98,9 +109,9 @@ def test_each_role_gets_exactly_the_access_the_table_gives(world, method, path, 
             if method == "GET":
                 r = client.get(url)
             elif url.startswith("/api/"):
-                r = client.post(url, {"reason": ""}, content_type="application/json")
+                r = client.post(url, body or {"reason": ""}, content_type="application/json")
             else:
-                r = client.post(url, {})
+                r = client.post(url, body or {})
             got[persona] = r.status_code
     want = {p: status for status, who in expected.items() for p in who.split()}
     assert got == want

@@ -16,7 +16,8 @@ from lawtrail.cases import actions, queries
 from lawtrail.cases.models import Case, Complaint, Party
 
 from .auth import AUTH
-from .schemas import (CaseDetail, CaseFilters, CaseIn, CaseOut, ComplaintDecline, ComplaintIn, ComplaintOut, EntryOut, Error,
+from .schemas import (CaseDetail, CaseFilters, CaseIn, CaseOut, ComplaintDecide, ComplaintDecline, ComplaintIn,
+                      ComplaintNotice, ComplaintOut, EntryOut, Error,
                       PartyIn, PartyOut)
 
 # No Swagger UI: it loads from a CDN, and bureaus run on intranets. The OpenAPI document itself
@@ -164,9 +165,27 @@ def create_complaint(request, body: ComplaintIn):
     return Status(201, actions.register_complaint(by=_staff(request), **body.dict()))
 
 
-@api.post("/complaints/{complaint_id}/decline", response={200: ComplaintOut, **ERRORS},
-          summary="不予启动执法程序（实名的须记录告知方式和时间）")
-def decline_complaint(request, complaint_id: int, body: ComplaintDecline):
+def _complaint(request, complaint_id: int):
     s = _staff(request)
-    c = get_object_or_404(policy.visible_complaints(request.user), pk=complaint_id)
-    return actions.decline_complaint(by=s, complaint=c, **body.dict())
+    return s, get_object_or_404(policy.visible_complaints(request.user), pk=complaint_id)
+
+
+@api.post("/complaints/{complaint_id}/decline", response={200: ComplaintOut, **ERRORS},
+          summary="报请不予启动执法程序（由机关负责人审批）")
+def decline_complaint(request, complaint_id: int, body: ComplaintDecline):
+    s, c = _complaint(request, complaint_id)
+    return actions.propose_decline(by=s, complaint=c, reason=body.reason)
+
+
+@api.post("/complaints/{complaint_id}/decide", response={200: ComplaintOut, **ERRORS},
+          summary="机关负责人审批不予启动执法程序")
+def decide_complaint(request, complaint_id: int, body: ComplaintDecide):
+    s, c = _complaint(request, complaint_id)
+    return actions.decide_decline(by=s, complaint=c, approve=body.approve, opinion=body.opinion)
+
+
+@api.post("/complaints/{complaint_id}/notice", response={200: ComplaintOut, **ERRORS},
+          summary="记录告知实名投诉举报人的方式和时间")
+def complaint_notice(request, complaint_id: int, body: ComplaintNotice):
+    s, c = _complaint(request, complaint_id)
+    return actions.record_notice(by=s, complaint=c, notified_how=body.notified_how, notified_at=body.notified_at)

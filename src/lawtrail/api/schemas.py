@@ -108,8 +108,16 @@ class ComplaintIn(Schema):
 
 class ComplaintDecline(Schema):
     reason: str = Field(max_length=2000)
-    notified_how: str = ""
-    notified_at: datetime | None = None
+
+
+class ComplaintDecide(Schema):
+    approve: bool
+    opinion: str = Field("", max_length=2000)
+
+
+class ComplaintNotice(Schema):
+    notified_how: str = Field(description="phone 电话 / letter 书面 / sms 短信 / in_person 当面")
+    notified_at: datetime
 
 
 class ComplaintOut(Schema):
@@ -122,6 +130,9 @@ class ComplaintOut(Schema):
     content: str
     status: str
     decline_reason: str
+    proposed_at: datetime | None
+    decided_at: datetime | None
+    opinion: str
     notified_how: str
     notified_at: datetime | None
 

@@ -117,36 +117,70 @@ def register_complaint(*, by: Staff, received_at: datetime, channel: str, conten
     return c
 
 
-@transaction.atomic
-def decline_complaint(*, by: Staff, complaint: Complaint, reason: str, notified_how: str = "",
-                      notified_at: datetime | None = None) -> Complaint:
-    """不启动执法程序. A real-name reporter must have been told, and how and when is recorded
-    (000 第十条, 004 第六条)."""
-    _require(by, roles.OPENS_CASES, "处理投诉举报")
+def _complaint_for(by: Staff, complaint: Complaint, allowed, doing: str) -> Complaint:
+    _require(by, allowed, doing)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.bureau_id != by.bureau_id:
         raise Denied("不能处理其他机关的投诉举报")
+    return complaint
+
+
+@transaction.atomic
+def propose_decline(*, by: Staff, complaint: Complaint, reason: str) -> Complaint:
+    """不予立案/不启动执法程序: the officer proposes it with a reason (不予立案审批表); the agency head
+    decides (004 第六条第二款)."""
+    complaint = _complaint_for(by, complaint, roles.OPENS_CASES, "处理投诉举报")
     if complaint.status != "registered":
-        raise ValidationError({"__all__": "该投诉举报已处理，不能再次处理"})
-    errors = {}
+        raise ValidationError({"__all__": "该投诉举报已处理或正在审批，不能再次提出"})
     if not reason.strip():
-        errors["reason"] = "请填写不予启动执法程序的理由"
-    if not complaint.anonymous:
-        if notified_how not in Complaint.NOTIFY_METHODS:
-            errors["notified_how"] = "实名投诉举报不启动执法程序的，须记录告知投诉举报人的方式（000 第十条）"
-        if notified_at is None:
-            errors["notified_at"] = "须记录告知投诉举报人的时间"
+        raise ValidationError({"reason": "请填写不予启动执法程序的理由"})
+    complaint.status, complaint.decline_reason = "decline_proposed", reason.strip()
+    complaint.proposed_by, complaint.proposed_at = by, timezone.now()
+    complaint.save()
+    record(actor=_actor(by), action="cases.complaint_decline_proposed", subject=f"complaint:{complaint.pk}",
+           rows=[complaint])
+    return complaint
+
+
+@transaction.atomic
+def decide_decline(*, by: Staff, complaint: Complaint, approve: bool, opinion: str = "") -> Complaint:
+    """The agency head approves not starting a procedure, or sends the complaint back."""
+    complaint = _complaint_for(by, complaint, {"agency_head"}, "审批不予启动执法程序")
+    if complaint.status != "decline_proposed":
+        raise ValidationError({"__all__": "该投诉举报没有待审批的不予启动意见"})
+    if not approve and not opinion.strip():
+        raise ValidationError({"opinion": "不予批准的，须写明意见"})
+    complaint.decided_by, complaint.decided_at, complaint.opinion = by, timezone.now(), opinion.strip()
+    if approve:
+        complaint.status = "declined"
+    else:
+        complaint.status, complaint.decline_reason = "registered", ""
+    complaint.save()
+    record(actor=_actor(by), action="cases.complaint_declined" if approve else "cases.complaint_decline_refused",
+           subject=f"complaint:{complaint.pk}", rows=[complaint])
+    return complaint
+
+
+@transaction.atomic
+def record_notice(*, by: Staff, complaint: Complaint, notified_how: str, notified_at: datetime | None) -> Complaint:
+    """How and when a real-name reporter was told that no procedure starts (000 第十条, 004 第六条)."""
+    complaint = _complaint_for(by, complaint, roles.OPENS_CASES, "记录告知情况")
+    if complaint.status != "declined" or complaint.anonymous or complaint.notified_at:
+        raise ValidationError({"__all__": "只有已批准不予启动、尚未记录告知的实名投诉举报才需记录告知"})
+    errors = {}
+    if notified_how not in Complaint.NOTIFY_METHODS:
+        errors["notified_how"] = "请选择告知投诉举报人的方式（000 第十条）"
+    if notified_at is None:
+        errors["notified_at"] = "请填写告知投诉举报人的时间"
     if errors:
         raise ValidationError(errors)
-    if notified_at is not None:
-        notified_at = _past_time(notified_at, "notified_at", "告知时间")
-        if notified_at < complaint.received_at:
-            raise ValidationError({"notified_at": "告知时间不能早于收到投诉举报的时间"})
-    complaint.status, complaint.decline_reason = "declined", reason.strip()
-    complaint.notified_how, complaint.notified_at = (notified_how, notified_at) if not complaint.anonymous else ("", None)
-    complaint.decided_by, complaint.decided_at = by, timezone.now()
+    notified_at = _past_time(notified_at, "notified_at", "告知时间")
+    if notified_at < complaint.decided_at - CLOCK_SKEW:
+        raise ValidationError({"notified_at": "告知时间不能早于不予启动获批准的时间"})
+    complaint.notified_how, complaint.notified_at = notified_how, notified_at
     complaint.save()
-    record(actor=_actor(by), action="cases.complaint_declined", subject=f"complaint:{complaint.pk}", rows=[complaint])
+    record(actor=_actor(by), action="cases.complaint_reporter_told", subject=f"complaint:{complaint.pk}",
+           rows=[complaint])
     return complaint
 
 

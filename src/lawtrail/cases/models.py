@@ -47,7 +47,8 @@ class Party(Tracked):
 class Complaint(Tracked):
     CHANNELS = {"phone": "电话", "letter": "来信", "visit": "来访", "online": "网络", "hotline": "12345热线",
                 "assigned": "上级转办", "other": "其他"}
-    STATUSES = {"registered": "待处理", "case_started": "已启动执法程序", "declined": "不予启动"}
+    STATUSES = {"registered": "待处理", "decline_proposed": "不予启动待审批", "declined": "不予启动",
+                "case_started": "已启动执法程序"}
     NOTIFY_METHODS = {"phone": "电话告知", "letter": "书面告知", "sms": "短信告知", "in_person": "当面告知"}
 
     bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="complaints", verbose_name="执法机关")
@@ -58,18 +59,22 @@ class Complaint(Tracked):
     reporter_contact = models.CharField("联系方式", max_length=50, blank=True)
     about = models.CharField("被投诉举报对象", max_length=200, blank=True)
     content = models.TextField("投诉举报内容", max_length=5000)
-    status = models.CharField("状态", max_length=15, choices=STATUSES.items(), default="registered")
+    status = models.CharField("状态", max_length=20, choices=STATUSES.items(), default="registered")
     registered_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="登记人")
     registered_at = models.DateTimeField("登记时间")
+    proposed_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name="提出不予启动的人")
+    proposed_at = models.DateTimeField("提出时间", null=True, blank=True)
+    decline_reason = models.TextField("不予启动理由", blank=True, max_length=2000)
     decided_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="处理人")
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
-    decline_reason = models.TextField("不予启动理由", blank=True, max_length=2000)
+    opinion = models.TextField("审批意见", blank=True, max_length=2000)
     notified_how = models.CharField("告知方式", max_length=10, choices=NOTIFY_METHODS.items(), blank=True)
     notified_at = models.DateTimeField("告知时间", null=True, blank=True)
 
     tracked_fields = ("bureau", "received_at", "channel", "anonymous", "reporter_name", "reporter_contact", "about",
-                      "content", "status", "registered_by", "registered_at", "decided_by", "decided_at",
-                      "decline_reason", "notified_how", "notified_at")
+                      "content", "status", "registered_by", "registered_at", "proposed_by", "proposed_at",
+                      "decline_reason", "decided_by", "decided_at", "opinion", "notified_how", "notified_at")
 
     class Meta:
         verbose_name = verbose_name_plural = "投诉举报"
@@ -78,6 +83,10 @@ class Complaint(Tracked):
 
     def __str__(self):
         return f"投诉举报 #{self.pk}"
+
+    @property
+    def awaits_notice(self) -> bool:
+        return self.status == "declined" and not self.anonymous and self.notified_at is None
 
 
 class Case(Tracked):

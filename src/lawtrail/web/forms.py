@@ -98,10 +98,13 @@ class ComplaintForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label="不予启动执法程序的理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    notified_how = forms.ChoiceField(label="告知投诉举报人的方式", required=False,
-                                     choices=[("", "（匿名无需告知）"), *Complaint.NOTIFY_METHODS.items()])
-    notified_at = forms.DateTimeField(label="告知时间", required=False, widget=forms.DateTimeInput(DT))
+    reason = forms.CharField(label="不予启动执法程序的理由（报机关负责人审批）", widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)
+
+
+class NoticeForm(forms.Form):
+    notified_how = forms.ChoiceField(label="告知投诉举报人的方式", choices=Complaint.NOTIFY_METHODS.items())
+    notified_at = forms.DateTimeField(label="告知时间", widget=forms.DateTimeInput(DT))
 
 
 class StepForm(forms.Form):

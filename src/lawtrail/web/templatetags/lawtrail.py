@@ -12,7 +12,8 @@ ACTIONS = {
     "access.staff_created": "新建工作人员", "access.staff_changed": "修改工作人员",
     "access.token_issued": "签发接口令牌", "access.token_revoked": "吊销接口令牌",
     "cases.party_registered": "登记当事人", "cases.complaint_registered": "登记投诉举报",
-    "cases.complaint_declined": "不予启动执法程序", "cases.case_opened": "启动执法程序",
+    "cases.complaint_decline_proposed": "报请不予启动", "cases.complaint_declined": "批准不予启动执法程序",
+    "cases.complaint_decline_refused": "不同意不予启动", "cases.complaint_reporter_told": "记录告知投诉举报人", "cases.case_opened": "启动执法程序",
     "cases.step_recorded": "记录环节", "cases.step_approved": "批准", "cases.step_rejected": "不予批准",
 }
 

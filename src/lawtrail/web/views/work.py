@@ -31,8 +31,12 @@ def home(request):
         ctx["chart"] = {"stages": list(STAGES.values()),
                         "series": [{"name": label, "data": [counts.get((act, st), 0) for st in STAGES]}
                                    for act, label in ACT_TYPES.items()]}
+    complaints = policy.visible_complaints(request.user)
+    if s.role == "agency_head":
+        ctx["declines_to_decide"] = list(complaints.filter(status="decline_proposed")[:20])
     if s.role in roles.OPENS_CASES:
-        ctx["open_complaints"] = list(policy.visible_complaints(request.user).filter(status="registered")[:20])
+        ctx["open_complaints"] = list(complaints.filter(status="registered")[:20])
+        ctx["reporters_to_tell"] = list(complaints.filter(status="declined", anonymous=False, notified_at__isnull=True)[:20])
         left = (s.certificate_valid_until - timezone.localdate()).days if s.certificate_valid_until else None
         ctx["certificate_days_left"] = left
     return render(request, "web/home.html", ctx)

@@ -90,6 +90,7 @@ COMPLAINTS = {
         ("online", False, "市民陈女士", "13800000002", "某KTV", "反映KTV噪音扰民。", "decline"),
         ("letter", True, "", "", "某书店", "举报书店销售盗版图书。", "decline"),
         ("visit", False, "市民王先生", "13800000003", "某演出场所", "反映演出内容低俗。", "pending"),
+        ("phone", False, "市民赵女士", "13800000004", "某培训机构", "反映培训机构虚假宣传。", "proposed"),
     ],
     "sifa": [
         ("phone", False, "市民张女士", "13900000001", "辽宁某某律师事务所大连分所", "反映律师收费后不提供服务。", "start"),
@@ -161,10 +162,13 @@ class Command(BaseCommand):
             c = cases.register_complaint(by=by, received_at=now - timedelta(days=10 - i, hours=i), channel=channel,
                                          content=content, anonymous=anon, reporter_name=name,
                                          reporter_contact=contact, about=about)
+            if fate in ("decline", "proposed"):
+                cases.propose_decline(by=by, complaint=c, reason="经核查，反映的问题不属于本机关职责范围，建议告知其向有关部门反映。")
             if fate == "decline":
-                cases.decline_complaint(by=by, complaint=c, reason="经核查，反映的问题不属于本机关职责范围，已告知向有关部门反映。",
-                                        notified_how="" if anon else "phone",
-                                        notified_at=None if anon else now - timedelta(days=2))
+                chief = next(s for s in staff if s.role == "agency_head")
+                c = cases.decide_decline(by=chief, complaint=c, approve=True, opinion="同意不予启动，告知投诉举报人。")
+                if not anon:
+                    cases.record_notice(by=by, complaint=c, notified_how="phone", notified_at=timezone.now())
             elif fate == "start":
                 started.append(c)
         for i, (procedure, source, title, kind, name) in enumerate(CASES[code]):
