@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "lawtrail.ledger",
     "lawtrail.access",
     "lawtrail.cases",
+    "lawtrail.records",
     "lawtrail.web",
     "lawtrail.api",
 ]

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import F
 
 from .models import Case, CaseNumberCounter
@@ -21,12 +23,18 @@ def format_number(bureau, act_type: str, year: int, n: int) -> str:
     return bureau.case_number_format.format(abbr=bureau.abbr, act=ACT_CHARS[act_type], year=year, n=n)
 
 
-def allocate(bureau, act_type: str, year: int) -> str:
-    key = {"bureau": bureau, "act_type": act_type, "year": year}
-    CaseNumberCounter.objects.bulk_create([CaseNumberCounter(**key, last=0)], ignore_conflicts=True)
-    counter = CaseNumberCounter.objects.filter(**key)
+def next_free(counter_model, key: dict, fmt: Callable[[int], str], taken: Callable[[str], bool]) -> str:
+    """Steps 1-3 above for any numbered series (案号 here, 文号 in records)."""
+    counter_model.objects.bulk_create([counter_model(**key, last=0)], ignore_conflicts=True)
+    counter = counter_model.objects.filter(**key)
     while True:
         counter.update(last=F("last") + 1)
-        number = format_number(bureau, act_type, year, counter.values_list("last", flat=True).get())
-        if not Case.objects.filter(bureau=bureau, number=number).exists():
+        number = fmt(counter.values_list("last", flat=True).get())
+        if not taken(number):
             return number
+
+
+def allocate(bureau, act_type: str, year: int) -> str:
+    return next_free(CaseNumberCounter, {"bureau": bureau, "act_type": act_type, "year": year},
+                     lambda n: format_number(bureau, act_type, year, n),
+                     lambda number: Case.objects.filter(bureau=bureau, number=number).exists())

@@ -1,4 +1,4 @@
-"""Domain rows kept true to the ledger ("tracked" rows).
+"""Domain rows kept true to the ledger: "tracked" rows that change, "recorded" rows that never do.
 
 A tracked row (a case, a party, a complaint, a staff record…) may change, but only through an
 action that, in one transaction, writes the row and appends a ledger entry whose payload carries
@@ -13,6 +13,12 @@ the row with that entry's sequence number (``ledger_seq``).
    state written there, field by field.
 3. A key named by an entry whose row no longer exists is a deleted row.
 
+A *recorded* row (a finalised document version, a signature) is written once: ``record(create=row)``
+appends the entry carrying its state under ``payload["created"]["<app>.<model>"]`` first and then
+inserts the row with that entry's number, so the row never needs an UPDATE and its table refuses
+both UPDATE and DELETE. ``check_rows`` compares each such row with its entry and names entries
+whose row is gone.
+
 The tables also refuse DELETE by trigger (``appendonly.protect(..., allow_update=True)``); this
 check still catches rows changed or deleted by someone who dropped the triggers.
 """
@@ -24,6 +30,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import Q
 
 from .canonical import dumps, normalise
 from .store import Appended, append
@@ -53,18 +60,36 @@ class Tracked(models.Model):
         return normalise(state, where=self.ledger_key())
 
 
-def record(*, actor: str, action: str, subject: str, rows: Iterable[Tracked], payload: dict | None = None,
-           using: str = DEFAULT_DB_ALIAS) -> Appended:
-    """Append one entry carrying the new state of ``rows`` and stamp them with it.
+class Recorded(models.Model):
+    ledger_seq = models.BigIntegerField("账本条目序号", unique=True, editable=False)
+
+    recorded_fields: tuple[str, ...] = ()  # every column a verifier must be able to trust
+
+    class Meta:
+        abstract = True
+
+    def recorded_state(self) -> dict:
+        state = {name: getattr(self, self._meta.get_field(name).attname) for name in self.recorded_fields}
+        return normalise(state, where=self._meta.label_lower)
+
+
+def record(*, actor: str, action: str, subject: str, rows: Iterable[Tracked] = (), payload: dict | None = None,
+           create: Recorded | None = None, using: str = DEFAULT_DB_ALIAS) -> Appended:
+    """Append one entry carrying the new state of ``rows`` (and of the new row ``create``), stamp
+    the rows with it and insert ``create``.
 
     Call inside the action's transaction, after the rows (and their m2m links) are saved.
     """
     if not connections[using].in_atomic_block:
         raise RuntimeError("tracked.record() must run inside the action's transaction")
     rows = list(rows)
-    states = {r.ledger_key(): r.ledger_state() for r in rows}
-    entry = append(actor=actor, action=action, subject=subject, payload={**(payload or {}), "rows": states},
-                   using=using)
+    body = {**(payload or {}), "rows": {r.ledger_key(): r.ledger_state() for r in rows}}
+    if create is not None:
+        body["created"] = {create._meta.label_lower: create.recorded_state()}
+    entry = append(actor=actor, action=action, subject=subject, payload=body, using=using)
+    if create is not None:
+        create.ledger_seq = entry.seq
+        create.save(using=using, force_insert=True)
     for r in rows:
         type(r)._base_manager.using(using).filter(pk=r.pk).update(ledger_seq=entry.seq)
         r.ledger_seq = entry.seq
@@ -73,6 +98,10 @@ def record(*, actor: str, action: str, subject: str, rows: Iterable[Tracked], pa
 
 def tracked_models() -> list[type[Tracked]]:
     return [m for m in apps.get_models() if issubclass(m, Tracked)]
+
+
+def recorded_models() -> list[type[Recorded]]:
+    return [m for m in apps.get_models() if issubclass(m, Recorded)]
 
 
 def _bodies(seqs: Iterable[int], using: str) -> dict[int, dict]:
@@ -88,12 +117,16 @@ def check_rows(report, using: str) -> None:
     from .models import Entry
 
     newest: dict[str, int] = {}  # step 1
-    scan = Entry.objects.using(using).filter(body__contains='"rows":{').order_by("seq")
-    for seq, body in scan.values_list("seq", "body").iterator(chunk_size=CHUNK):
+    created: dict[tuple[str, int], dict] = {}
+    scan = Entry.objects.using(using).filter(Q(body__contains='"rows":{') | Q(body__contains='"created":{'))
+    for seq, body in scan.order_by("seq").values_list("seq", "body").iterator(chunk_size=CHUNK):
         payload = json.loads(body)["payload"]
         if isinstance(payload, dict) and isinstance(payload.get("rows"), dict):
             for key in payload["rows"]:
                 newest[key] = seq
+        if isinstance(payload, dict) and isinstance(payload.get("created"), dict):
+            for label, state in payload["created"].items():
+                created[(label, seq)] = state
 
     checked = 0
     for model in tracked_models():  # step 2
@@ -108,8 +141,23 @@ def check_rows(report, using: str) -> None:
                 chunk = []
         checked += _check_chunk(report, chunk, newest, using)
 
+    for model in recorded_models():
+        label = model._meta.label_lower
+        for row in model._base_manager.using(using).order_by("pk").iterator(chunk_size=CHUNK):
+            checked += 1
+            key = f"{label}:{row.pk}"
+            kept = created.pop((label, row.ledger_seq), None)
+            if kept is None:
+                report.add("row_unrecorded", key, f"记录 {key} 所指的条目 #{row.ledger_seq} 并未记载它", row.ledger_seq)
+            elif kept != (now := row.recorded_state()):
+                fields = sorted(k for k in set(now) | set(kept) if kept.get(k) != now.get(k))
+                report.add("row_mismatch", key, f"记录 {key} 与条目 #{row.ledger_seq} 不一致，字段：{'、'.join(fields)}",
+                           row.ledger_seq)
+
     for key, seq in sorted(newest.items(), key=lambda kv: kv[1]):  # step 3
         report.add("row_missing", key, f"条目 #{seq} 记载的记录 {key} 在数据库中不存在（被删除）", seq)
+    for label, seq in sorted(created, key=lambda k: k[1]):
+        report.add("row_missing", f"{label}@{seq}", f"条目 #{seq} 写入的 {label} 记录在数据库中不存在（被删除）", seq)
     report.counts["rows"] = checked
 
 
