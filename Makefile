@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed
+	scripts/ensure-debian-packages $$(cat scripts/runtime-debian-packages)
 	$(BIN)/lawtrail migrate --noinput -v0
 	$(BIN)/lawtrail collectstatic --noinput -v0
 	$(BIN)/lawtrail demo
