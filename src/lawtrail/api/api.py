@@ -189,3 +189,8 @@ def decide_complaint(request, complaint_id: int, body: ComplaintDecide):
 def complaint_notice(request, complaint_id: int, body: ComplaintNotice):
     s, c = _complaint(request, complaint_id)
     return actions.record_notice(by=s, complaint=c, notified_how=body.notified_how, notified_at=body.notified_at)
+
+
+from .documents import router as documents_router  # noqa: E402  (after api exists: shares its handlers)
+
+api.add_router("/", documents_router)

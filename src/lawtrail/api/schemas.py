@@ -145,3 +145,52 @@ class CaseFilters(Schema):
     unit: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+
+
+class DocumentIn(Schema):
+    kind: str = Field(max_length=40, description="文书种类代码（见 records/catalogue.py）")
+    values: dict = Field(default_factory=dict, description="栏目值；未填的栏目由案件信息预填")
+
+
+class DocumentValues(Schema):
+    values: dict
+
+
+class FinaliseIn(Schema):
+    reason: str = Field("", max_length=2000, description="更正定稿时必填")
+
+
+class SignIn(Schema):
+    role: str = Field(max_length=20, description="handlers / unit_head / legal_reviewer / agency_head / recorder / witness / party")
+    method: str = Field(description="handwriting / electronic / seal")
+    name: str = Field("", max_length=100, description="当事人、见证人的姓名")
+    image_base64: str = Field("", max_length=700_000, description="手写签名或印章图像（PNG/JPEG，base64）")
+    mime: str = Field("", max_length=20)
+
+
+class RefuseIn(Schema):
+    name: str = Field(max_length=100)
+    reason: str = Field(max_length=2000)
+    witnesses: list[str] = Field(default_factory=list, max_length=20)
+    av_record: str = Field("", max_length=100)
+    role: str = "party"
+
+
+class VersionOut(Schema):
+    version: int
+    sha256: str
+    sm3: str
+    finalised_at: datetime
+    correction_reason: str
+    ledger_seq: int
+    values: dict
+    missing_signatures: list[str]
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    number: str
+    status: str
+    draft: dict
+    versions: list[VersionOut]

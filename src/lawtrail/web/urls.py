@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
-from .views import audit, cases, complaints, work
+from .views import audit, cases, complaints, documents, work
 
 urlpatterns = [
     path("", work.home, name="home"),
@@ -14,6 +14,13 @@ urlpatterns = [
     path("cases/<int:case_id>/", cases.case_detail, name="case"),
     path("cases/<int:case_id>/steps/", cases.step_record, name="step_record"),
     path("cases/<int:case_id>/steps/<int:record_id>/decide/", cases.step_decide, name="step_decide"),
+    path("cases/<int:case_id>/documents/new/", documents.document_new, name="document_new"),
+    path("cases/<int:case_id>/documents/<int:document_id>/", documents.document_detail, name="document"),
+    path("cases/<int:case_id>/documents/<int:document_id>/sign/", documents.document_sign, name="document_sign"),
+    path("cases/<int:case_id>/documents/<int:document_id>/refuse/", documents.document_refuse, name="document_refuse"),
+    path("cases/<int:case_id>/documents/<int:document_id>/correct/", documents.document_correct,
+         name="document_correct"),
+    path("cases/<int:case_id>/documents/<int:document_id>/<str:fmt>/", documents.document_file, name="document_file"),
     path("complaints/", complaints.complaint_list, name="complaints"),
     path("complaints/new/", complaints.complaint_new, name="complaint_new"),
     path("complaints/<int:complaint_id>/", complaints.complaint_detail, name="complaint"),

@@ -2,6 +2,7 @@ from django import template
 
 from lawtrail.access.roles import ROLES
 from lawtrail.cases.procedures import ACT_TYPES, DOCUMENT_KINDS, PROCEDURES, STAGES
+from lawtrail.records.catalogue import SIGNERS
 
 register = template.Library()
 
@@ -15,6 +16,10 @@ ACTIONS = {
     "cases.complaint_decline_proposed": "报请不予启动", "cases.complaint_declined": "批准不予启动执法程序",
     "cases.complaint_decline_refused": "不同意不予启动", "cases.complaint_reporter_told": "记录告知投诉举报人", "cases.case_opened": "启动执法程序",
     "cases.step_recorded": "记录环节", "cases.step_approved": "批准", "cases.step_rejected": "不予批准",
+    "records.document_drafted": "制作文书草稿", "records.draft_saved": "保存文书草稿",
+    "records.document_finalised": "文书定稿", "records.document_corrected": "文书更正定稿",
+    "records.correction_started": "开始更正文书", "records.document_signed": "签名",
+    "records.signature_refused": "拒签记录", "records.document_downloaded": "下载文书",
 }
 
 
@@ -55,3 +60,16 @@ def step_title(record) -> str:
         return record.step_def.title
     except ValueError:
         return record.step
+
+
+@register.filter
+def signer_label(code: str) -> str:
+    return {**SIGNERS, "party": "当事人"}.get(code, code)
+
+
+@register.filter
+def field_text(value, field) -> str:
+    """A finalised value as a person reads it (the PDF uses the same text)."""
+    from lawtrail.records.render.context import display
+
+    return display(field, value)

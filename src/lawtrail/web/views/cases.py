@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 
 from lawtrail.access import policy, roles
@@ -9,6 +10,7 @@ from lawtrail.cases.procedures import DOCUMENT_KINDS, STAGES
 
 from ..forms import CaseFilterForm, CaseForm, DecideForm, StepForm, show_errors
 from .common import staff_view
+from .documents import NewDocumentForm
 
 PAGE_SIZE = 25
 
@@ -112,6 +114,8 @@ def _case_page(request, case_id: int, step_form=None, decide_errors=None):
         "step_form": step_form or (StepForm(staff=s, steps=available) if can_record else None),
         "can_decide": can_decide, "decide_form": DecideForm(), "decide_errors": decide_errors or {},
         "documents": DOCUMENT_KINDS, "proc": proc,
+        "case_documents": list(case.documents.annotate(n_versions=Count("versions")).order_by("created_at", "id")),
+        "new_document_form": NewDocumentForm(case=case) if s.role in roles.OPENS_CASES else None,
     }, status=400 if (step_form and step_form.errors) or decide_errors else 200)
 
 
