@@ -1,8 +1,8 @@
 """make bench: every figure printed beside a baseline measured in the same run.
 
-    python -m bench [--entries 1000000] [--cases 100000] [--only ledger|cases] [--reuse]
+    python -m bench [--entries 1000000] [--cases 100000] [--only ledger|cases|documents] [--reuse]
 
-Without --only both run, each in its own process (each sets Django up on its own data directory).
+Without --only all run, each in its own process (each sets Django up on its own data directory).
 """
 
 import argparse
@@ -16,7 +16,7 @@ def main() -> None:
     p.add_argument("--entries", type=int, default=1_000_000,
                    help="log size for the verify and proof figures; ledger size generated for the case pages")
     p.add_argument("--cases", type=int, default=100_000, help="cases generated for the case page figures")
-    p.add_argument("--only", choices=("ledger", "cases"), help="run one benchmark (default: both)")
+    p.add_argument("--only", choices=("ledger", "cases", "documents"), help="run one benchmark (default: all)")
     p.add_argument("--reuse", action="store_true",
                    help="cases: reuse bench/out/cases if it was generated with the same --cases and --entries")
     a = p.parse_args()
@@ -28,9 +28,13 @@ def main() -> None:
         from . import cases_bench
 
         cases_bench.run(cases=a.cases, entries=a.entries, reuse=a.reuse)
+    elif a.only == "documents":
+        from . import documents_bench
+
+        documents_bench.run()
     else:
         failed = []
-        for name in ("ledger", "cases"):
+        for name in ("ledger", "cases", "documents"):
             cmd = [sys.executable, "-m", "bench", "--only", name, "--entries", str(a.entries), "--cases", str(a.cases)]
             if a.reuse:
                 cmd.append("--reuse")

@@ -8,10 +8,10 @@ from django.test import Client
 from lawtrail.access import actions as access
 from lawtrail.records import catalogue
 from tests.factories import Org
-from tests.records.samples import sample_values
+from lawtrail.records.examples import handwriting_png, sample_values
 
 pytestmark = pytest.mark.django_db
-PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32).decode()
+PNG = base64.b64encode(handwriting_png()).decode()
 
 
 @pytest.fixture

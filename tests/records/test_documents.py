@@ -16,11 +16,11 @@ from lawtrail.records import actions, catalogue
 from lawtrail.records.checks import digests
 from lawtrail.records.models import Document, Signature, Version
 from tests.factories import Org
-from tests.records.samples import sample_values
+from lawtrail.records.examples import handwriting_png, sample_values
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # a signature image as the tablet sends it (content not parsed)
+PNG = handwriting_png()  # a signature as the tablet sends it
 
 
 @pytest.fixture
@@ -184,3 +184,11 @@ def test_every_kind_can_be_filled_and_finalised(org, case, code):
     doc = actions.create_draft(by=org.zhang, case=case, kind=code, values=sample_values(kind, required_only=False))
     v = actions.finalise(by=org.zhang, document=doc)
     assert bool(v.document.number) == kind.numbered
+
+
+def test_a_signature_image_that_does_not_decode_is_refused(org, case):
+    v = actions.finalise(by=org.zhang, document=interview(org, case))
+    with pytest.raises(ValidationError) as e:
+        actions.sign(by=org.zhang, version=v, role="party", method="handwriting", name="王某",
+                     image=b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, mime="image/png")
+    assert "无法识别" in e.value.message_dict["image"][0]

@@ -10,7 +10,10 @@ from django.test import Client
 from django.utils import timezone
 
 from lawtrail.cases import actions
+from lawtrail.records import actions as records
+from lawtrail.records import catalogue
 from tests.factories import Org
+from lawtrail.records.examples import sample_values
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +37,15 @@ TABLE = [
                                    403: "legal chief records supervisor auditor admin"}),
     ("POST", "/cases/{A}/steps/{R}/decide/", {302: "anon", 400: "chief", 404: "head_b",
                                               403: "zhang liu head_a legal records supervisor auditor admin other"}),
+    ("GET", "/cases/{A}/documents/{D}/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                          404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/cases/{A}/documents/{D}/pdf/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                              404: "liu head_b other", 403: "auditor admin"}),
+    ("POST", "/cases/{A}/documents/new/", {302: "anon zhang head_a", 404: "liu head_b other",
+                                           403: "legal chief records supervisor auditor admin"}),
+    ("POST", "/cases/{A}/documents/{D}/sign/", {302: "anon zhang", 404: "liu head_b other",
+                                                403: "head_a legal chief records supervisor auditor admin"},
+     {"role": "handlers", "method": "electronic"}),
     ("GET", "/complaints/", {302: "anon", 200: SEE, 403: "auditor admin"}),
     ("GET", "/complaints/new/", {302: "anon", 200: OPEN, 403: "legal chief records supervisor auditor admin"}),
     ("GET", "/complaints/{C}/", {302: "anon", 200: "zhang liu head_a head_b legal chief records supervisor",
@@ -53,6 +65,13 @@ TABLE = [
                                            404: "liu head_b other", 403: "auditor admin"}),
     ("GET", "/api/v1/cases/{X}", {401: "anon", 200: "other", 404: "zhang liu head_a head_b legal chief records supervisor",
                                   403: "auditor admin"}),
+    ("GET", "/api/v1/cases/{A}/documents/{D}", {401: "anon", 200: "zhang head_a legal chief records supervisor",
+                                                404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/api/v1/cases/{A}/documents/{D}/pdf", {401: "anon", 200: "zhang head_a legal chief records supervisor",
+                                                    404: "liu head_b other", 403: "auditor admin"}),
+    ("POST", "/api/v1/cases/{A}/documents/{D}/signatures", {401: "anon", 200: "zhang", 404: "liu head_b other",
+                                                            403: "head_a legal chief records supervisor auditor admin"},
+     {"role": "handlers", "method": "electronic"}),
     ("GET", "/api/v1/parties", {401: "anon", 200: SEE, 403: "auditor admin"}),
     ("GET", "/api/v1/complaints", {401: "anon", 200: SEE, 403: "auditor admin"}),
     ("POST", "/api/v1/complaints/{C}/decline", {401: "anon", 422: "zhang liu head_a head_b", 404: "other",
@@ -82,8 +101,11 @@ def world():
     people = {"zhang": org.zhang, "liu": org.liu, "head_a": org.head_a, "head_b": org.head_b, "legal": org.legal,
               "chief": org.chief, "records": org.records, "supervisor": org.supervisor, "auditor": org.auditor,
               "admin": org.admin, "other": other.zhang}
+    kind = catalogue.get("interview_record")
+    doc = records.create_draft(by=org.zhang, case=case_a, kind=kind.code, values=sample_values(kind))
+    records.finalise(by=org.zhang, document=doc)
     ids = {"A": case_a.pk, "B": case_b.pk, "X": case_x.pk, "C": complaint.pk, "XC": other_complaint.pk,
-           "R": case_a.steps.get().pk}
+           "R": case_a.steps.get().pk, "D": doc.pk}
     return people, ids
 
 

@@ -49,7 +49,8 @@ def search(cases: QuerySet, f: Filters) -> QuerySet:
 
 
 def for_list(cases: QuerySet) -> QuerySet:
-    return cases.select_related("unit").prefetch_related("parties").order_by("-created_at", "-id")
+    """Newest first by id (the primary key: pages by keyset, never by OFFSET)."""
+    return cases.select_related("unit").prefetch_related("parties").order_by("-id")
 
 
 @dataclass

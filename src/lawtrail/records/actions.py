@@ -6,7 +6,10 @@ the case, so documents show on the case's timeline."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+
+from PIL import Image
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +29,7 @@ from .models import Document, NumberCounter, Refusal, Signature, SignatureImage,
 from .values import FieldErrors, clean
 
 MAX_IMAGE_BYTES = 512 * 1024
+MAX_IMAGE_PIXELS = 4000 * 4000
 IMAGE_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 PERSON_ROLES = ("party", "witness")  # people who sign on the officer's tablet, not with an account
 
@@ -200,6 +204,13 @@ def _store_image(data: bytes, mime: str) -> str:
         raise ValidationError({"image": "签名图像应为 PNG 或 JPEG 图片"})
     if len(data) > MAX_IMAGE_BYTES:
         raise ValidationError({"image": f"签名图像过大（最大 {MAX_IMAGE_BYTES // 1024} KB）"})
+    try:  # decode it now: an image that cannot be shown would vanish from the printed document
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            if img.width * img.height > MAX_IMAGE_PIXELS:
+                raise ValidationError({"image": "签名图像尺寸过大"})
+    except (OSError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError({"image": "签名图像无法识别（文件损坏或格式不符）"}) from None
     digest = hashlib.sha256(data).hexdigest()
     SignatureImage.objects.get_or_create(sha256=digest, defaults={"mime": mime, "data": data})
     return digest
@@ -260,6 +271,8 @@ def refuse(*, by: Staff, version: Version, name: str, reason: str, witnesses: li
         errors["name"] = "请填写拒签人姓名"
     if not reason.strip():
         errors["reason"] = "请写明拒签情况和理由"
+    elif len(reason) > 2000:
+        errors["reason"] = "拒签情况和理由过长（最多 2000 字）"
     if not witnesses and not av_record.strip():
         errors["witnesses"] = "须有见证人，或注明拒签过程的音像记录"
     if errors:

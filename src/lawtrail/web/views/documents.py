@@ -112,7 +112,7 @@ def document_detail(request, case_id: int, document_id: int):
         "sign_form": SignForm(kind=kind) if signing else None,
         "refuse_form": RefuseForm() if signing and kind.party_signs else None,
         "can_correct": doc.status == "finalised" and request.staff.role in roles.OPENS_CASES,
-    }, status=400 if form is not None and form.errors else 200)
+    }, status=400 if (form is not None and form.errors) or (finalise_form is not None and finalise_form.errors) else 200)
 
 
 @staff_view(SEES)

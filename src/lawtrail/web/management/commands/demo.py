@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,9 @@ from lawtrail.access.models import Bureau, Staff
 from lawtrail.cases import actions as cases
 from lawtrail.cases.identifiers import credit_code_check_char, resident_id_check_char
 from lawtrail.ledger import checkpoints
+from lawtrail.records import actions as records
+from lawtrail.records import catalogue
+from lawtrail.records.examples import sample_values
 
 LOGINS_FILE = "demo-logins.txt"
 
@@ -208,3 +212,19 @@ class Command(BaseCommand):
             step = offered[0] if rng.random() < 0.8 else rng.choice(offered)
             cases.record_step(by=by, case=case, step=step.code, handlers=handlers,
                               note=f"{step.title}已完成，情况已记录。")
+            if step.documents:
+                self._document(case, step.documents[0], handlers)
+
+    def _document(self, case, code, handlers):
+        """The step's document, filled, finalised and signed by the officers who handled it."""
+        kind = catalogue.get(code)
+        own = {"officers", "party"}  # these come from the case itself (records.actions.prefill)
+        values = {k: v for k, v in sample_values(kind).items() if kind.field(k).type not in own}
+        doc = records.create_draft(by=handlers[0], case=case, kind=code, values=values)
+        try:
+            version = records.finalise(by=handlers[0], document=doc)
+        except ValidationError:
+            return  # a kind whose required people the demo case lacks stays a draft, as in real work
+        if "handlers" in kind.signers:
+            for h in handlers:
+                records.sign(by=h, version=version, role="handlers", method="electronic")

@@ -1,4 +1,8 @@
-"""Plausible values for every field type, so a test can fill and finalise any document kind."""
+"""Plausible values for every field type: the demo fills documents with them, and tests finalise any kind."""
+
+import math
+import struct
+import zlib
 
 from django.utils import timezone
 
@@ -30,3 +34,20 @@ def sample_values(kind: DocumentKind, required_only: bool = True) -> dict:
         v = f.choices[0][0] if f.type == "choice" else SAMPLE[f.type]
         out[f.name] = v() if callable(v) else v
     return out
+
+
+def handwriting_png(width: int = 180, height: int = 54) -> bytes:
+    """A valid greyscale PNG with a pen stroke, built with zlib and struct."""
+    raw = bytearray()
+    for y in range(height):
+        raw.append(0)  # filter: none
+        for x in range(width):
+            stroke = abs(y - height // 2 - round(height / 4 * math.sin(x / 14))) <= 1
+            raw.append(0 if stroke else 255)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(raw)))
+            + chunk(b"IEND", b""))
