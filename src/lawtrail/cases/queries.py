@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from lawtrail.access.models import Staff
 from lawtrail.ledger.models import Entry
@@ -28,11 +28,15 @@ def search(cases: QuerySet, f: Filters) -> QuerySet:
     """Filter a (permission-limited) case queryset. ``q`` matches 案号, party name or identifier,
     or a handler's name."""
     if f.q:
+        # Matching parties and officers are found first, each table scanned once; the cases are
+        # then looked up through the link tables' indexes (uncorrelated IN), instead of two
+        # subqueries per case row.
         q = f.q.strip()[:100]
-        party = Party.objects.filter(Q(name__icontains=q) | Q(id_number=q) | Q(credit_code=q.upper()),
-                                     cases=OuterRef("pk"))
-        handler = Staff.objects.filter(name__icontains=q, handled_cases=OuterRef("pk"))
-        cases = cases.filter(Q(number__icontains=q) | Q(title__icontains=q) | Exists(party) | Exists(handler))
+        parties = Party.objects.filter(Q(name__contains=q) | Q(id_number=q) | Q(credit_code=q.upper())).values("pk")
+        officers = Staff.objects.filter(name__contains=q).values("pk")
+        by_party = Case.parties.through.objects.filter(party_id__in=parties).values("case_id")
+        by_officer = Case.handlers.through.objects.filter(staff_id__in=officers).values("case_id")
+        cases = cases.filter(Q(number__contains=q) | Q(title__contains=q) | Q(pk__in=by_party) | Q(pk__in=by_officer))
     if f.act_type:
         cases = cases.filter(act_type=f.act_type)
     if f.stage:

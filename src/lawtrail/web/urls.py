@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/new/", cases.case_new, name="case_new"),
     path("cases/<int:case_id>/", cases.case_detail, name="case"),
     path("cases/<int:case_id>/steps/", cases.step_record, name="step_record"),
+    path("cases/<int:case_id>/steps/form/", cases.step_form, name="step_form"),
     path("cases/<int:case_id>/steps/<int:record_id>/decide/", cases.step_decide, name="step_decide"),
     path("cases/<int:case_id>/documents/new/", documents.document_new, name="document_new"),
     path("cases/<int:case_id>/documents/<int:document_id>/", documents.document_detail, name="document"),

@@ -111,17 +111,28 @@ def _case_page(request, case_id: int, step_form=None, decide_errors=None):
             "pending": [st for st in available if st.stage == code],
             "planned": [st for st in proc.steps if st.stage == code],
         })
-    can_record = s.role in roles.OPENS_CASES and case.bureau_id == s.bureau_id and available
+    can_record = bool(s.role in roles.OPENS_CASES and case.bureau_id == s.bureau_id and available)
+    if step_form is None and can_record and request.GET.get("form") == "step":
+        step_form = StepForm(staff=s, steps=available)
     can_decide = actions.approvable_by(s, case, steps)
     return render(request, "web/cases/detail.html", {
         "case": case, "stages": stages, "steps": steps, "parties": list(case.parties.all()),
         "handlers": list(case.handlers.all()), "timeline": queries.timeline(case),
-        "step_form": step_form or (StepForm(staff=s, steps=available) if can_record else None),
+        "step_form": step_form, "can_record": can_record,
         "can_decide": can_decide, "decide_form": DecideForm(), "decide_errors": decide_errors or {},
         "documents": DOCUMENT_KINDS, "proc": proc,
         "case_documents": list(case.documents.annotate(n_versions=Count("versions")).order_by("created_at", "id")),
         "new_document_form": NewDocumentForm(case=case) if s.role in roles.OPENS_CASES else None,
     }, status=400 if (step_form and step_form.errors) or decide_errors else 200)
+
+
+@staff_view(roles.OPENS_CASES)
+def step_form(request, case_id: int):
+    """The step form alone, for the case page's htmx request."""
+    case = _visible(request, case_id)
+    steps = actions.available_steps(case)
+    return render(request, "web/cases/_step_form.html",
+                  {"case": case, "step_form": StepForm(staff=request.staff, steps=steps)})
 
 
 @staff_view(roles.OPENS_CASES)
