@@ -119,7 +119,7 @@ def register_complaint(*, by: Staff, received_at: datetime, channel: str, conten
 
 def _complaint_for(by: Staff, complaint: Complaint, allowed, doing: str) -> Complaint:
     _require(by, allowed, doing)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update(no_key=True).get(pk=complaint.pk)
     if complaint.bureau_id != by.bureau_id:
         raise Denied("不能处理其他机关的投诉举报")
     return complaint
@@ -218,7 +218,7 @@ def open_case(*, by: Staff, procedure: str, source: str, title: str, summary: st
     if source == "referral" and not source_detail.strip():
         errors["source_detail"] = "移送/交办的案件须写明移送或交办机关及文号"
     if complaint is not None:
-        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        complaint = Complaint.objects.select_for_update(no_key=True).get(pk=complaint.pk)
         if complaint.bureau_id != by.bureau_id:
             raise Denied("不能处理其他机关的投诉举报")
         if complaint.status != "registered":
@@ -292,7 +292,7 @@ def available_steps(case: Case):
 def record_step(*, by: Staff, case: Case, step: str, handlers: list[Staff], note: str = "",
                 occurred_at: datetime | None = None) -> StepRecord:
     _require(by, roles.OPENS_CASES, "记录执法环节")
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if case.bureau_id != by.bureau_id:
         raise Denied("不能记录其他机关的案件")
     offered = {s.code: s for s in available_steps(case)}
@@ -338,7 +338,7 @@ def approvable_by(by: Staff, case: Case, records) -> set[int]:
 @transaction.atomic
 def decide_step(*, by: Staff, record_: StepRecord, approve: bool, opinion: str = "") -> StepRecord:
     """The approver named by the step approves or refuses it; the time is our clock's."""
-    r = StepRecord.objects.select_for_update().select_related("case").get(pk=record_.pk)
+    r = StepRecord.objects.select_for_update(no_key=True).select_related("case").get(pk=record_.pk)
     case = r.case
     if r.approval != "pending":
         raise ValidationError({"__all__": "该环节不在待审批状态"})

@@ -79,6 +79,13 @@ def _encode(values: dict) -> str:
     return dumps(normalise(values))
 
 
+def _locked(document: Document, *related: str) -> Document:
+    """The document row locked for this transaction. Only the document's own row, and FOR NO KEY
+    UPDATE: locking the case too would deadlock with actions that insert rows referencing it."""
+    qs = Document.objects.select_for_update(no_key=True, of=("self",)).select_related("case", *related)
+    return qs.get(pk=document.pk)
+
+
 @transaction.atomic
 def create_draft(*, by: Staff, case: Case, kind: str, values: dict | None = None) -> Document:
     k = _kind(kind)
@@ -94,7 +101,7 @@ def create_draft(*, by: Staff, case: Case, kind: str, values: dict | None = None
 
 @transaction.atomic
 def update_draft(*, by: Staff, document: Document, values: dict) -> Document:
-    doc = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
+    doc = _locked(document)
     _handling(by, doc.case)
     if doc.status not in ("draft", "correcting"):
         raise ValidationError({"__all__": "已定稿的文书不能修改；如需更正，请先提出更正，生成新版本"})
@@ -116,7 +123,7 @@ def _number(doc: Document, kind: catalogue.DocumentKind) -> str:
 def finalise(*, by: Staff, document: Document, reason: str = "") -> Version:
     """Fix the draft as a new version: required fields checked, 文号 allocated on the first version,
     content hashed (SHA-256 and SM3) and its hashes in the ledger. A correction needs its reason."""
-    doc = Document.objects.select_for_update().select_related("case", "case__bureau").get(pk=document.pk)
+    doc = _locked(document, "case__bureau")
     _handling(by, doc.case)
     if doc.status == "finalised":
         raise ValidationError({"__all__": "该文书已定稿"})
@@ -143,7 +150,7 @@ def finalise(*, by: Staff, document: Document, reason: str = "") -> Version:
 def start_correction(*, by: Staff, document: Document) -> Document:
     """Open a finalised document for correction: the next finalisation supersedes the current
     version, which stays, as do its signatures."""
-    doc = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
+    doc = _locked(document)
     _handling(by, doc.case)
     if doc.status != "finalised":
         raise ValidationError({"__all__": "只有已定稿的文书可以更正"})
