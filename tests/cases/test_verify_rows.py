@@ -80,3 +80,10 @@ def test_a_row_deleted_after_the_triggers_were_dropped_is_named_and_verify_exits
     with pytest.raises(SystemExit) as e:
         call_command("verify")
     assert e.value.code == 1 and f"cases.party:{party.pk}" in capsys.readouterr().out
+
+
+def test_an_ordinary_payload_that_happens_to_have_rows_is_not_taken_for_a_record(org):
+    from lawtrail.ledger.store import append
+
+    append(actor="system", action="import.summary", subject="import:1", payload={"rows": {"imported": 3}})
+    assert verify.run().ok

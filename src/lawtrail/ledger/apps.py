@@ -9,4 +9,5 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from . import tracked, verify
 
+        verify.observe(tracked.MARKER, tracked.observe_entry)
         verify.register(tracked.check_rows)

@@ -7,7 +7,8 @@ the row with that entry's sequence number (``ledger_seq``).
 
 ``check_rows`` (registered with verify) proves the rows against the log:
 
-1. Scan every entry that carries ``rows``; for each row key remember the newest entry naming it.
+1. During verify's own pass over the log (``verify.observe``), for each entry that carries
+   ``rows``, remember the newest entry naming each row key and the state of each created row.
 2. Walk every tracked model's rows. A row must be stamped with exactly that newest entry (an older
    stamp means the row was rolled back to an earlier state), and its current state must equal the
    state written there, field by field.
@@ -26,11 +27,11 @@ check still catches rows changed or deleted by someone who dropped the triggers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Q
 
 from .canonical import dumps, normalise
 from .store import Appended, append
@@ -113,20 +114,28 @@ def _bodies(seqs: Iterable[int], using: str) -> dict[int, dict]:
     return out
 
 
-def check_rows(report, using: str) -> None:
-    from .models import Entry
+MARKER = '"rows":{'  # record() always writes "rows" (empty when it only creates), so this finds them all
+ROW_KEY = re.compile(r"[a-z_]+\.[a-z_]+:\d+")
 
-    newest: dict[str, int] = {}  # step 1
-    created: dict[tuple[str, int], dict] = {}
-    scan = Entry.objects.using(using).filter(Q(body__contains='"rows":{') | Q(body__contains='"created":{'))
-    for seq, body in scan.order_by("seq").values_list("seq", "body").iterator(chunk_size=CHUNK):
-        payload = json.loads(body)["payload"]
-        if isinstance(payload, dict) and isinstance(payload.get("rows"), dict):
-            for key in payload["rows"]:
+
+def observe_entry(report, seq: int, body: str) -> None:
+    """Step 1, during verify's own pass over the entries: remember the newest entry naming each
+    tracked row, and the state of each recorded row an entry created."""
+    newest, created = report.notes.setdefault("tracked", ({}, {}))
+    payload = json.loads(body)["payload"]
+    if not isinstance(payload, dict):
+        return
+    if isinstance(payload.get("rows"), dict):
+        for key in payload["rows"]:
+            if ROW_KEY.fullmatch(key):
                 newest[key] = seq
-        if isinstance(payload, dict) and isinstance(payload.get("created"), dict):
-            for label, state in payload["created"].items():
-                created[(label, seq)] = state
+    if isinstance(payload.get("created"), dict):
+        for label, state in payload["created"].items():
+            created[(label, seq)] = state
+
+
+def check_rows(report, using: str) -> None:
+    newest, created = report.notes.get("tracked", ({}, {}))
 
     checked = 0
     for model in tracked_models():  # step 2

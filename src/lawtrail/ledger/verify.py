@@ -50,6 +50,7 @@ class Report:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     more: int = 0  # problems beyond MAX_PROBLEMS, counted but not kept
+    notes: dict = field(default_factory=dict)  # what observers gathered during the pass, for their checkers
 
     @property
     def ok(self) -> bool:
@@ -70,10 +71,20 @@ Checker = Callable[[Report, str], None]
 _checkers: list[Checker] = []
 
 
+Observer = Callable[[Report, int, str], None]
+_observers: list[tuple[str, Observer]] = []
+
+
 def register(checker: Checker) -> Checker:
     """Add a check that runs after the ledger's own (e.g. record rows against their entries)."""
     _checkers.append(checker)
     return checker
+
+
+def observe(marker: str, observer: Observer) -> None:
+    """Call ``observer(report, seq, body)`` during the one pass over the entries, for each entry
+    whose body contains ``marker`` — so a checker needs no second scan of the whole log."""
+    _observers.append((marker, observer))
 
 
 def run(*, against: str | None = None, using: str = DEFAULT_DB_ALIAS,
@@ -102,6 +113,7 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
     wanted = set(Checkpoint.objects.using(using).values_list("size", flat=True))
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
     sha256, hash_children, sm3_new = hashlib.sha256, merkle.hash_children, hashlib.new("sm3").copy
+    observers = list(_observers)
     rows = store._run(using, "SELECT seq, body, hash, sm3, subject FROM ledger_entry WHERE seq < %s ORDER BY seq",
                       [n], stream="verify_entries")
     nodes = store._run(using, "SELECT key, hash FROM ledger_node WHERE key < %s ORDER BY key", [n * 64],
@@ -208,6 +220,9 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
                 pending = next(stored_iter, None)
                 recent0.append(leaf)
                 stack.append(leaf)
+            for marker, observer in observers:
+                if marker in body:
+                    observer(report, seq, body)
             prev_hex, expected = digest.hex(), seq + 1
             entries += 1
             if progress and not entries % 50_000:
