@@ -220,9 +220,10 @@ def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
                 pending = next(stored_iter, None)
                 recent0.append(leaf)
                 stack.append(leaf)
-            for marker, observer in observers:
-                if marker in body:
-                    observer(report, seq, body)
+            if observers:
+                for marker, observer in observers:
+                    if marker in body:
+                        observer(report, seq, body)
             prev_hex, expected = digest.hex(), seq + 1
             entries += 1
             if progress and not entries % 50_000:
