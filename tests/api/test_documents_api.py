@@ -72,3 +72,18 @@ def test_another_units_officer_gets_404_and_an_unknown_kind_422(org):
     assert post(device_for(org.liu), f"/api/v1/cases/{case.pk}/documents", {"kind": "interview_record"}).status_code == 404
     r = post(device_for(org.zhang), f"/api/v1/cases/{case.pk}/documents", {"kind": "no_such_form"})
     assert r.status_code == 422 and "kind" in r.json()["fields"]
+
+
+def test_service_through_the_api(org):
+    from django.utils import timezone
+
+    case, tablet = org.case(), device_for(org.zhang)
+    kind = catalogue.get("penalty_decision")
+    doc = post(tablet, f"/api/v1/cases/{case.pk}/documents", {"kind": kind.code, "values": sample_values(kind)}).json()
+    url = f"/api/v1/cases/{case.pk}/documents/{doc['id']}"
+    post(tablet, url + "/finalise", {})
+    r = post(tablet, url + "/services", {"method": "public_notice", "recipient": "王某",
+                                         "served_at": timezone.now().isoformat()})
+    assert r.status_code == 422 and "receipt" in r.json()["fields"]
+    r = post(tablet, url + "/services", {"method": "direct", "recipient": "王某", "served_at": timezone.now().isoformat()})
+    assert r.status_code == 200

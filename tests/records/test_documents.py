@@ -192,3 +192,41 @@ def test_a_signature_image_that_does_not_decode_is_refused(org, case):
         actions.sign(by=org.zhang, version=v, role="party", method="handwriting", name="王某",
                      image=b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, mime="image/png")
     assert "无法识别" in e.value.message_dict["image"][0]
+
+
+def served_decision(org, case):
+    kind = catalogue.get("penalty_decision")
+    doc = actions.create_draft(by=org.zhang, case=case, kind=kind.code, values=sample_values(kind))
+    return actions.finalise(by=org.zhang, document=doc)
+
+
+def test_service_is_recorded_with_the_proof_its_method_needs(org, case):
+    v = served_decision(org, case)
+    now = timezone.now()
+    with pytest.raises(ValidationError) as e:
+        actions.record_service(by=org.zhang, version=v, method="postal", served_at=now, recipient="王某")
+    assert {"carrier", "receipt"} <= set(e.value.message_dict)
+    with pytest.raises(ValidationError) as e:
+        actions.record_service(by=org.zhang, version=v, method="left_at_residence", served_at=now, recipient="王某")
+    assert "witnesses" in e.value.message_dict
+    s = actions.record_service(by=org.zhang, version=v, method="postal", carrier="ems", receipt="EMS1234567890CN",
+                               served_at=now, recipient="大连星海文化传媒有限公司")
+    assert Entry.objects.get(seq=s.ledger_seq).action == "records.document_served" and verify.run().ok
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(s).objects.filter(pk=s.pk).update(carrier="other")
+
+
+def test_service_cannot_predate_the_document_or_lie_in_the_future(org, case):
+    from datetime import timedelta
+
+    v = served_decision(org, case)
+    for when in (v.finalised_at - timedelta(hours=1), timezone.now() + timedelta(days=1)):
+        with pytest.raises(ValidationError) as e:
+            actions.record_service(by=org.zhang, version=v, method="direct", served_at=when, recipient="王某")
+        assert "served_at" in e.value.message_dict
+
+
+def test_a_document_that_is_not_served_has_no_service(org, case):
+    v = actions.finalise(by=org.zhang, document=interview(org, case))
+    with pytest.raises(ValidationError):
+        actions.record_service(by=org.zhang, version=v, method="direct", served_at=timezone.now(), recipient="王某")

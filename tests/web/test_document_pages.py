@@ -104,3 +104,17 @@ def test_a_correction_from_the_page_makes_a_second_version_with_its_reason(org, 
 def test_another_units_officer_cannot_open_the_document(org, case, zhang):
     doc = new_document(zhang, case)
     assert org.client_for(org.liu).get(f"/cases/{case.pk}/documents/{doc.pk}/").status_code == 404
+
+
+def test_a_served_document_records_its_service_from_the_page(org, case, zhang):
+    from django.utils import timezone
+
+    doc = new_document(zhang, case, kind="penalty_decision")
+    url = f"/cases/{case.pk}/documents/{doc.pk}/"
+    assert zhang.post(url, filled(org, case, "penalty_decision") | {"finalise": "1"}).status_code == 302
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    r = zhang.post(url + "serve/", {"method": "postal", "recipient": "王某", "served_at": now}, follow=True)
+    assert "邮寄送达须写明邮寄方式" in r.content.decode()
+    r = zhang.post(url + "serve/", {"method": "postal", "carrier": "ems", "receipt": "EMS1234567890CN",
+                                    "recipient": "王某", "served_at": now}, follow=True)
+    assert "已记录送达" in r.content.decode() and "EMS1234567890CN" in r.content.decode()

@@ -14,7 +14,7 @@ from lawtrail.ledger.store import append
 from lawtrail.records import actions
 from lawtrail.records.models import Document
 
-from .schemas import DocumentIn, DocumentOut, DocumentValues, FinaliseIn, RefuseIn, SignIn
+from .schemas import DocumentIn, DocumentOut, DocumentValues, FinaliseIn, RefuseIn, ServiceIn, SignIn
 
 router = Router(tags=["文书"])
 
@@ -92,6 +92,13 @@ def refuse(request, case_id: int, document_id: int, body: RefuseIn):
     s, _, doc = _get(request, case_id, document_id)
     actions.refuse(by=s, version=_latest(doc), name=body.name, reason=body.reason, witnesses=body.witnesses,
                    av_record=body.av_record, role=body.role)
+    return _doc_out(doc)
+
+
+@router.post("/cases/{case_id}/documents/{document_id}/services", response=DocumentOut, summary="记录送达")
+def serve(request, case_id: int, document_id: int, body: ServiceIn):
+    s, _, doc = _get(request, case_id, document_id)
+    actions.record_service(by=s, version=_latest(doc), **body.dict())
     return _doc_out(doc)
 
 

@@ -176,6 +176,16 @@ class RefuseIn(Schema):
     role: str = "party"
 
 
+class ServiceIn(Schema):
+    method: str = Field(description="direct / postal / left_at_residence / public_notice / entrusted / forwarded / electronic")
+    served_at: datetime
+    recipient: str = Field(max_length=100)
+    place: str = Field("", max_length=200)
+    carrier: str = Field("", description="邮寄送达：registered_mail / ems / other")
+    witnesses: list[str] = Field(default_factory=list, max_length=20)
+    receipt: str = Field("", max_length=200)
+
+
 class VersionOut(Schema):
     version: int
     sha256: str

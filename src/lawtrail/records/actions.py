@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from datetime import timedelta
 
 from PIL import Image
 
@@ -25,9 +26,10 @@ from lawtrail.ledger.tracked import record
 
 from . import catalogue
 from .checks import digests
-from .models import Document, NumberCounter, Refusal, Signature, SignatureImage, Version
+from .models import Document, NumberCounter, Refusal, Service, Signature, SignatureImage, Version
 from .values import FieldErrors, clean
 
+CLOCK_SKEW = timedelta(minutes=5)  # a client's clock may run this much ahead of ours
 MAX_IMAGE_BYTES = 512 * 1024
 MAX_IMAGE_PIXELS = 4000 * 4000
 IMAGE_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
@@ -292,3 +294,44 @@ def refuse(*, by: Staff, version: Version, name: str, reason: str, witnesses: li
            payload={"document": v.document_id, "number": v.document.number, "version": v.version,
                     "title": kind.title})
     return r
+
+
+@transaction.atomic
+def record_service(*, by: Staff, version: Version, method: str, served_at, recipient: str, place: str = "",
+                   carrier: str = "", witnesses: list[str] | None = None, receipt: str = "") -> Service:
+    """送达: the facts of delivering a served document, each method with the proof it needs."""
+    v = _signable(version)
+    case, kind = v.document.case, catalogue.get(v.document.kind)
+    _handling(by, case)
+    if not kind.served:
+        raise ValidationError({"__all__": f"“{kind.title}”不是需要送达的文书"})
+    witnesses = [w.strip() for w in (witnesses or []) if w and w.strip()]
+    errors = {}
+    if method not in Service.METHODS:
+        errors["method"] = "请选择送达方式"
+    if not recipient.strip():
+        errors["recipient"] = "请填写受送达人"
+    if method == "postal":
+        if carrier not in Service.CARRIERS:
+            errors["carrier"] = "邮寄送达须写明邮寄方式"
+        if not receipt.strip():
+            errors["receipt"] = "邮寄送达须记录邮件号或回执"
+    if method == "left_at_residence" and not witnesses and not receipt.strip():
+        errors["witnesses"] = "留置送达须有见证人，或注明留置过程的音像记录"
+    if method == "public_notice" and not receipt.strip():
+        errors["receipt"] = "公告送达须写明公告的载体和期限"
+    if served_at is None:
+        errors["served_at"] = "请填写送达时间"
+    elif timezone.is_naive(served_at) or served_at > timezone.now() + CLOCK_SKEW:
+        errors["served_at"] = "送达时间不能晚于当前时间"
+    elif served_at < v.finalised_at.replace(second=0, microsecond=0):  # people enter minutes
+        errors["served_at"] = "送达时间不能早于文书定稿时间"
+    if errors:
+        raise ValidationError(errors)
+    s = Service(version=v, method=method, carrier=carrier if method == "postal" else "", recipient=recipient.strip(),
+                place=place.strip(), served_at=served_at, witnesses=json.dumps(witnesses, ensure_ascii=False),
+                receipt=receipt.strip(), recorded_by=by, recorded_at=timezone.now())
+    record(actor=_actor(by), action="records.document_served", subject=f"case:{case.pk}", create=s,
+           payload={"document": v.document_id, "number": v.document.number, "version": v.version,
+                    "title": kind.title, "method": method})
+    return s

@@ -120,3 +120,30 @@ class NumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bureau", "kind", "year"], name="document_counter_unique")]
+
+
+class Service(Recorded):
+    """送达: how, when and to whom a served document was delivered, with its proof (回执, 邮件号,
+    公告载体…). The rules on methods and carriers (e.g. postal only by 挂号信 or EMS, 000 第二十条) are
+    the rule profiles'; this row keeps the facts."""
+
+    METHODS = {"direct": "直接送达", "postal": "邮寄送达", "left_at_residence": "留置送达",
+               "public_notice": "公告送达", "entrusted": "委托送达", "forwarded": "转交送达", "electronic": "电子送达"}
+    CARRIERS = {"registered_mail": "挂号信", "ems": "特快专递（EMS）", "other": "其他"}
+
+    version = models.ForeignKey(Version, models.PROTECT, related_name="services", verbose_name="文书版本")
+    method = models.CharField("送达方式", max_length=20, choices=METHODS.items())
+    carrier = models.CharField("邮寄方式", max_length=20, choices=CARRIERS.items(), blank=True)
+    recipient = models.CharField("受送达人", max_length=100)
+    place = models.CharField("送达地点", max_length=200, blank=True)
+    served_at = models.DateTimeField("送达时间")
+    witnesses = models.TextField("见证人(JSON)", default="[]")
+    receipt = models.CharField("送达凭证（回执、邮件号、公告载体等）", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间")
+
+    recorded_fields = ("version", "method", "carrier", "recipient", "place", "served_at", "witnesses", "receipt",
+                       "recorded_by", "recorded_at")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "送达记录"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<int:document_id>/", documents.document_detail, name="document"),
     path("cases/<int:case_id>/documents/<int:document_id>/sign/", documents.document_sign, name="document_sign"),
     path("cases/<int:case_id>/documents/<int:document_id>/refuse/", documents.document_refuse, name="document_refuse"),
+    path("cases/<int:case_id>/documents/<int:document_id>/serve/", documents.document_serve, name="document_serve"),
     path("cases/<int:case_id>/documents/<int:document_id>/correct/", documents.document_correct,
          name="document_correct"),
     path("cases/<int:case_id>/documents/<int:document_id>/<str:fmt>/", documents.document_file, name="document_file"),

@@ -19,7 +19,7 @@ ACTIONS = {
     "records.document_drafted": "制作文书草稿", "records.draft_saved": "保存文书草稿",
     "records.document_finalised": "文书定稿", "records.document_corrected": "文书更正定稿",
     "records.correction_started": "开始更正文书", "records.document_signed": "签名",
-    "records.signature_refused": "拒签记录", "records.document_downloaded": "下载文书",
+    "records.signature_refused": "拒签记录", "records.document_downloaded": "下载文书", "records.document_served": "送达",
 }
 
 
@@ -72,4 +72,6 @@ def field_text(value, field) -> str:
     """A finalised value as a person reads it (the PDF uses the same text)."""
     from lawtrail.records.render.context import display
 
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
     return display(field, value)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from lawtrail.access import policy, roles
 from lawtrail.ledger.store import append
 from lawtrail.records import actions, catalogue
-from lawtrail.records.models import Document, Signature
+from lawtrail.records.models import Document, Service, Signature
 
 from ..document_forms import DocumentForm
 from ..forms import show_errors
@@ -51,6 +51,17 @@ class RefuseForm(forms.Form):
     witnesses = forms.CharField(label="见证人（每行一人）", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                 max_length=1000)
     av_record = forms.CharField(label="拒签过程音像记录（编号或说明）", required=False, max_length=100)
+
+
+class ServiceForm(forms.Form):
+    method = forms.ChoiceField(label="送达方式", choices=Service.METHODS.items())
+    carrier = forms.ChoiceField(label="邮寄方式（邮寄送达）", required=False, choices=[("", "—"), *Service.CARRIERS.items()])
+    recipient = forms.CharField(label="受送达人", max_length=100)
+    place = forms.CharField(label="送达地点", required=False, max_length=200)
+    served_at = forms.DateTimeField(label="送达时间", widget=forms.DateTimeInput({"type": "datetime-local"}))
+    witnesses = forms.CharField(label="见证人（留置送达，每行一人）", required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    receipt = forms.CharField(label="送达凭证（回执、邮件号、公告载体等）", required=False, max_length=200)
 
 
 class FinaliseForm(forms.Form):
@@ -111,6 +122,7 @@ def document_detail(request, case_id: int, document_id: int):
         "missing": actions.missing_signatures(latest) if latest else [],
         "sign_form": SignForm(kind=kind) if signing else None,
         "refuse_form": RefuseForm() if signing and kind.party_signs else None,
+        "service_form": ServiceForm() if signing and kind.served else None,
         "can_correct": doc.status == "finalised" and request.staff.role in roles.OPENS_CASES,
     }, status=400 if (form is not None and form.errors) or (finalise_form is not None and finalise_form.errors) else 200)
 
@@ -170,6 +182,20 @@ def document_refuse(request, case_id: int, document_id: int):
         with _reported(request, "已记录拒签。"):
             actions.refuse(by=request.staff, version=latest, name=d["name"], reason=d["reason"],
                            witnesses=d["witnesses"].splitlines(), av_record=d["av_record"])
+    return redirect("document", case_id=case.pk, document_id=doc.pk)
+
+
+@staff_view(roles.OPENS_CASES)
+def document_serve(request, case_id: int, document_id: int):
+    case, doc = _document(request, case_id, document_id)
+    form = ServiceForm(request.POST)
+    latest = doc.versions.order_by("-version").first()
+    if request.method == "POST" and latest and _valid(request, form):
+        d = form.cleaned_data
+        with _reported(request, "已记录送达。"):
+            actions.record_service(by=request.staff, version=latest, method=d["method"], served_at=d["served_at"],
+                                   recipient=d["recipient"], place=d["place"], carrier=d["carrier"],
+                                   witnesses=d["witnesses"].splitlines(), receipt=d["receipt"])
     return redirect("document", case_id=case.pk, document_id=doc.pk)
 
 
