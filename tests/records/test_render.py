@@ -218,3 +218,16 @@ def test_rendering_fetches_nothing_over_the_network(monkeypatch):
     pdf = pdf_module.html_to_pdf('<h1 class="title">测试</h1><img src="https://example.com/seal.png">'
                                  '<link rel="stylesheet" href="http://example.com/a.css">')
     assert pdf.startswith(b"%PDF") and attempts == []
+
+
+def test_a_draft_previews_as_it_would_print_marked_as_not_final(db, tmp_path):
+    org = Org.build()
+    case = org.case()
+    kind = catalogue.get("penalty_decision")
+    doc = actions.create_draft(by=org.zhang, case=case, kind=kind.code, values=sample_values(kind))
+    path = tmp_path / "preview.pdf"
+    path.write_bytes(render.draft_pdf(doc))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    squeezed = re.sub(r"\s+", "", text)
+    assert "草稿预览" in squeezed and "行政处罚决定书" in squeezed and "定稿时编号" in squeezed
+    assert "账本条目" not in squeezed

@@ -118,3 +118,12 @@ def test_a_served_document_records_its_service_from_the_page(org, case, zhang):
     r = zhang.post(url + "serve/", {"method": "postal", "carrier": "ems", "receipt": "EMS1234567890CN",
                                     "recipient": "王某", "served_at": now}, follow=True)
     assert "已记录送达" in r.content.decode() and "EMS1234567890CN" in r.content.decode()
+
+
+def test_a_draft_can_be_previewed_as_pdf_and_a_finalised_one_goes_to_its_file(org, case, zhang):
+    doc = new_document(zhang, case)
+    r = zhang.get(f"/cases/{case.pk}/documents/{doc.pk}/preview/")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    zhang.post(f"/cases/{case.pk}/documents/{doc.pk}/", filled(org, case) | {"finalise": "1"})
+    r = zhang.get(f"/cases/{case.pk}/documents/{doc.pk}/preview/")
+    assert r.status_code == 302 and r.url.endswith(f"/documents/{doc.pk}/pdf/")

@@ -41,6 +41,8 @@ TABLE = [
                                           404: "liu head_b other", 403: "auditor admin"}),
     ("GET", "/cases/{A}/documents/{D}/pdf/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
                                               404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/cases/{A}/documents/{D}/preview/", {302: "anon zhang head_a legal chief records supervisor",
+                                                  404: "liu head_b other", 403: "auditor admin"}),
     ("POST", "/cases/{A}/documents/new/", {302: "anon zhang head_a", 404: "liu head_b other",
                                            403: "legal chief records supervisor auditor admin"}),
     ("POST", "/cases/{A}/documents/{D}/sign/", {302: "anon zhang", 404: "liu head_b other",

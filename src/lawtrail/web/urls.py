@@ -22,6 +22,8 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<int:document_id>/serve/", documents.document_serve, name="document_serve"),
     path("cases/<int:case_id>/documents/<int:document_id>/correct/", documents.document_correct,
          name="document_correct"),
+    path("cases/<int:case_id>/documents/<int:document_id>/preview/", documents.document_preview,
+         name="document_preview"),
     path("cases/<int:case_id>/documents/<int:document_id>/<str:fmt>/", documents.document_file, name="document_file"),
     path("complaints/", complaints.complaint_list, name="complaints"),
     path("complaints/new/", complaints.complaint_new, name="complaint_new"),

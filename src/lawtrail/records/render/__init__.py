@@ -3,6 +3,7 @@
     from lawtrail.records import render
     render.pdf(version)   # bytes of a PDF (WeasyPrint, Noto CJK fonts embedded, no network)
     render.docx(version)  # bytes of a DOCX (docxtpl, from templates/records/print/document.docx)
+    render.draft_pdf(document)  # a draft as it would print, marked as a preview
 
 Both show the same thing, built once by ``render.context.context(version)``. WeasyPrint and
 docxtpl are imported on first use, not with this package.
@@ -15,6 +16,6 @@ function.)
 from __future__ import annotations
 
 from .docx import docx
-from .pdf import pdf
+from .pdf import draft_pdf, pdf
 
-__all__ = ["docx", "pdf"]
+__all__ = ["docx", "draft_pdf", "pdf"]

@@ -298,3 +298,21 @@ def context(version: Version) -> dict:
         "sm3": version.sm3,
         "footer": f"账本条目 #{version.ledger_seq} · SHA-256 {sha_short}",
     }
+
+
+def draft_context(doc) -> dict:
+    """A draft shown as it would print: its current values, no signatures, a footer that says it
+    is not a finalised document (no 文号 yet, no ledger entry)."""
+    case, kind = doc.case, catalogue.get(doc.kind)
+    rows = fields(kind, doc.draft_values)
+    pending = []
+    for role in required_signers(kind):
+        pending += [ROLE_LABELS.get(role, role)] * (2 if role == "handlers" else 1)
+    return {
+        "bureau": case.bureau.name, "bureau_abbr": case.bureau.abbr, "kind": kind.code, "title": kind.title,
+        "numbered": kind.numbered, "number": "（定稿时编号）" if kind.numbered else case.number,
+        "number_label": "文号" if kind.numbered else "案号", "case_number": case.number, "case_title": case.title,
+        "fields": rows, "label_width_mm": label_width_mm(rows), "signatures": [], "refusals": [],
+        "pending": pending, "version": 0, "corrected": False, "correction_reason": "", "draft": True,
+        "footer": "草稿预览 · 未定稿，不作为执法文书使用",
+    }

@@ -84,3 +84,10 @@ def html_to_pdf(markup: str) -> bytes:
 
 def pdf(version: Version) -> bytes:
     return html_to_pdf(html(version))
+
+
+def draft_pdf(document) -> bytes:
+    """The draft as it would print, marked as a preview (records/render/context.draft_context)."""
+    from .context import draft_context
+
+    return html_to_pdf(render_to_string(TEMPLATE, draft_context(document)))

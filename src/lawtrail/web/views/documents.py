@@ -232,6 +232,19 @@ def document_file(request, case_id: int, document_id: int, fmt: str):
     return response
 
 
+@staff_view(SEES)
+def document_preview(request, case_id: int, document_id: int):
+    """The draft as it would print (marked 草稿预览; no 文号, no ledger entry, nothing stored)."""
+    from lawtrail.records import render as renderer
+
+    case, doc = _document(request, case_id, document_id)
+    if doc.status not in ("draft", "correcting"):
+        return redirect("document_file", case_id=case.pk, document_id=doc.pk, fmt="pdf")
+    response = HttpResponse(renderer.draft_pdf(doc), content_type="application/pdf")
+    response["Content-Disposition"] = "inline"
+    return response
+
+
 def _quote(name: str) -> str:
     from urllib.parse import quote
 
