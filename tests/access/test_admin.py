@@ -53,3 +53,13 @@ def test_changing_a_role_through_the_admin_is_recorded_and_takes_effect(org):
     org.records.refresh_from_db()
     assert org.records.role == "supervisor"
     assert Entry.objects.get(seq=org.records.ledger_seq).action == "access.staff_changed"
+
+
+def test_editing_a_unit_in_the_admin_is_recorded_and_verifies(org):
+    r = org.client_for(org.admin).post(f"/admin/access/unit/{org.team_a.pk}/change/", {
+        "bureau": org.bureau.pk, "name": "执法一中队（新区）", "kind": "team"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    org.team_a.refresh_from_db()
+    entry = Entry.objects.get(seq=org.team_a.ledger_seq)
+    assert entry.action == "access.unit_changed" and org.team_a.name == "执法一中队（新区）"
+    assert verify.run().ok

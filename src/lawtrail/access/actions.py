@@ -51,6 +51,17 @@ def create_unit(*, by, bureau: Bureau, name: str, kind: str = "section") -> Unit
     return u
 
 
+@transaction.atomic
+def update_organisation(*, by, obj: Bureau | Unit) -> Bureau | Unit:
+    """Save an edited bureau or unit (the admin's change form) with its ledger entry."""
+    obj.full_clean()
+    obj.save()
+    bureau_id = obj.pk if isinstance(obj, Bureau) else obj.bureau_id
+    record(actor=_actor(by), action=f"access.{obj._meta.model_name}_changed", subject=f"bureau:{bureau_id}",
+           rows=[obj])
+    return obj
+
+
 def check_staff(s: Staff) -> None:
     errors = {}
     if s.unit_id and s.unit.bureau_id != s.bureau_id:

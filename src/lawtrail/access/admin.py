@@ -26,10 +26,7 @@ class BureauAdmin(NoDelete, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            with transaction.atomic():
-                obj.save()
-                actions.record(actor=f"user:{request.user.pk}", action="access.bureau_changed",
-                               subject=f"bureau:{obj.pk}", rows=[obj])
+            actions.update_organisation(by=request.user, obj=obj)
         else:
             created = actions.create_bureau(by=request.user, **{f: form.cleaned_data[f] for f in
                                                                 ("code", "name", "abbr", "profile", "case_number_format")})
@@ -44,10 +41,7 @@ class UnitAdmin(NoDelete, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            with transaction.atomic():
-                obj.save()
-                actions.record(actor=f"user:{request.user.pk}", action="access.unit_changed",
-                               subject=f"bureau:{obj.bureau_id}", rows=[obj])
+            actions.update_organisation(by=request.user, obj=obj)
         else:
             obj.pk = actions.create_unit(by=request.user, bureau=obj.bureau, name=obj.name, kind=obj.kind).pk
 

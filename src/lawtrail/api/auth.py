@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from ninja.security import HttpBearer, SessionAuth
 
 from lawtrail.access.actions import token_digest
@@ -28,4 +27,3 @@ class Session(SessionAuth):
 
 
 AUTH = [BearerToken(), Session()]
-__all__ = ["AUTH", "get_user_model"]

@@ -19,7 +19,7 @@ from lawtrail.ledger.tracked import record
 
 from . import identifiers, numbers
 from .models import SOURCES, Case, Complaint, Party, StepRecord
-from .procedures import ACT_TYPES, PROCEDURES, STAGES
+from .procedures import PROCEDURES, STAGES
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)  # older times are typing errors
 CLOCK_SKEW = timedelta(minutes=5)  # a client's clock may run this much ahead of ours
@@ -354,7 +354,3 @@ def decide_step(*, by: Staff, record_: StepRecord, approve: bool, opinion: str =
     record(actor=_actor(by), action="cases.step_approved" if approve else "cases.step_rejected",
            subject=f"case:{case.pk}", rows=[r, case], payload={"step": r.step, "title": r.step_def.title})
     return r
-
-
-def act_type_label(code: str) -> str:
-    return ACT_TYPES.get(code, code)

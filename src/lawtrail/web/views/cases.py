@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from lawtrail.access import policy, roles
 from lawtrail.cases import actions, queries
 from lawtrail.cases.models import Case, StepRecord
-from lawtrail.cases.procedures import DOCUMENT_KINDS, STAGES
+from lawtrail.cases.procedures import STAGES
 
 from ..forms import CaseFilterForm, CaseForm, DecideForm, StepForm, show_errors
 from .common import staff_view
@@ -120,7 +120,7 @@ def _case_page(request, case_id: int, step_form=None, decide_errors=None):
         "handlers": list(case.handlers.all()), "timeline": queries.timeline(case),
         "step_form": step_form, "can_record": can_record,
         "can_decide": can_decide, "decide_form": DecideForm(), "decide_errors": decide_errors or {},
-        "documents": DOCUMENT_KINDS, "proc": proc,
+        "proc": proc,
         "case_documents": list(case.documents.annotate(n_versions=Count("versions")).order_by("created_at", "id")),
         "new_document_form": NewDocumentForm(case=case) if s.role in roles.OPENS_CASES else None,
     }, status=400 if (step_form and step_form.errors) or decide_errors else 200)
