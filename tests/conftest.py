@@ -90,3 +90,12 @@ def own_database(tmp_path):
 def lawtrail(env, *args):
     return subprocess.run([sys.executable, "-m", "lawtrail.cli", *args], env=env, capture_output=True, text=True,
                           timeout=300)
+
+
+@pytest.fixture
+def org():
+    """A bureau with its personas (tests/factories.py): 张伟 and 李娜 of team A, their heads, the legal
+    reviewer, the agency head, the custodian, the supervisor, the auditor and the administrator."""
+    from tests.factories import Org
+
+    return Org.build()

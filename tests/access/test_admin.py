@@ -6,14 +6,8 @@ import pytest
 from lawtrail.access.models import Staff
 from lawtrail.ledger import verify
 from lawtrail.ledger.models import Entry
-from tests.factories import Org
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org():
-    return Org.build()
 
 
 def test_the_administrator_adds_an_officer_and_it_is_a_ledger_entry(org):

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def org():
-    return Org.build()
-
-
-@pytest.fixture
 def device(org):
     """A token-holding client acting as 张伟 (e.g. a body-camera dock in his unit)."""
     _, secret = access.issue_token(by=None, user=org.zhang.user, name="执法记录仪采集站 01")

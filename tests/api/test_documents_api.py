@@ -7,16 +7,10 @@ from django.test import Client
 
 from lawtrail.access import actions as access
 from lawtrail.records import catalogue
-from tests.factories import Org
 from lawtrail.records.examples import handwriting_png, sample_values
 
 pytestmark = pytest.mark.django_db
 PNG = base64.b64encode(handwriting_png()).decode()
-
-
-@pytest.fixture
-def org():
-    return Org.build()
 
 
 def device_for(staff):

@@ -16,11 +16,6 @@ from tests.factories import Org
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def org():
-    return Org.build()
-
-
 def test_a_new_case_gets_the_next_number_of_its_bureau_act_type_and_year(org):
     year = timezone.localdate().year
     first, second = org.case(), org.case()

@@ -15,11 +15,6 @@ from tests.factories import Org
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def org():
-    return Org.build()
-
-
 def complaint(org, **kw):
     fields = {"received_at": timezone.now() - timedelta(hours=3), "channel": "phone", "content": "网吧接纳未成年人",
               "reporter_name": "刘先生", "reporter_contact": "13800000001", "about": "极速网络会所"} | kw

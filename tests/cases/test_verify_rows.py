@@ -9,14 +9,8 @@ from lawtrail.cases import actions
 from lawtrail.cases.models import Case, Party
 from lawtrail.ledger import verify
 from lawtrail.ledger.appendonly import unprotect_sql
-from tests.factories import Org
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org():
-    return Org.build()
 
 
 def found():

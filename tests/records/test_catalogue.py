@@ -277,16 +277,18 @@ def test_the_simple_procedure_records_what_000_article_19_lists():
 
 def test_the_service_receipt_records_method_carrier_time_addressee_place_and_witness():
     kind = get("service_receipt")
-    assert [c for c, _ in kind.field("method").choices] == [
-        "direct", "postal", "left_at_residence", "public_notice", "entrusted", "forwarded"]
-    assert [label for _, label in kind.field("method").choices] == [
+    assert [label for _, label in kind.field("method").choices][:6] == [
         "直接送达", "邮寄送达", "留置送达", "公告送达", "委托送达", "转交送达"]
+    # every method a service record can name can be written on its receipt (records.draft_service_receipt)
+    from lawtrail.records.models import Service
+
+    assert dict(kind.field("method").choices) == Service.METHODS
     # Only 挂号信/EMS are allowed (000 第二十条第二款); that is a rule of the profiles, so "other" stays a choice.
     assert [c for c, _ in kind.field("carrier").choices] == ["registered_mail", "ems", "other"]
     assert kind.field("served_at").type == "datetime" and kind.field("served_at").required
     assert kind.field("party").label == "受送达人" and kind.field("place").required
     assert kind.field("witness").type == "person" and "000 第二十条第三款" in kind.field("witness").cite
-    assert kind.party_signs and kind.signers == ("handlers",)
+    assert kind.party_signs and kind.signers == ("server",)  # 送达人; the 受送达人 signs or refuses
 
 
 def test_the_expert_opinion_is_an_external_file_with_institution_matter_and_date():
@@ -327,3 +329,13 @@ def test_the_module_keeps_its_field_groups_reusable():
     assert catalogue.OFFICERS[0].type == "officers"
     assert {f.name for f in catalogue.RIGHTS_TOLD} == {"rights_told", "rights_told_how"}
     assert set(f.name for f in catalogue.REMEDIES) <= {f.name for f in get("penalty_decision").fields}
+
+
+def test_every_kind_used_by_a_step_of_another_stage_says_why():
+    from lawtrail.cases.procedures import PROCEDURES
+    from lawtrail.records.catalogue import USED_IN_OTHER_STAGES
+
+    differing = {code for p in PROCEDURES.values() for step in p.steps for code in step.documents
+                 if get(code).stage != step.stage}
+    assert differing == set(USED_IN_OTHER_STAGES)
+    assert all(reason.strip() for reason in USED_IN_OTHER_STAGES.values())

@@ -15,17 +15,11 @@ from lawtrail.ledger.models import Entry
 from lawtrail.records import actions, catalogue
 from lawtrail.records.checks import digests
 from lawtrail.records.models import Document, Signature, Version
-from tests.factories import Org
 from lawtrail.records.examples import handwriting_png, sample_values
 
 pytestmark = pytest.mark.django_db
 
 PNG = handwriting_png()  # a signature as the tablet sends it
-
-
-@pytest.fixture
-def org():
-    return Org.build()
 
 
 @pytest.fixture

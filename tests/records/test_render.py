@@ -16,7 +16,7 @@ from lawtrail.records.render import context as ctx
 from lawtrail.records.examples import handwriting_png, sample_values
 from tests.factories import Org
 
-SIGNER_STAFF = {"handlers": "zhang", "recorder": "li", "unit_head": "head_a", "legal_reviewer": "legal",
+SIGNER_STAFF = {"handlers": "zhang", "recorder": "li", "server": "zhang", "unit_head": "head_a", "legal_reviewer": "legal",
                 "agency_head": "chief"}
 PARTY_SIGNER = "王某"
 # The package's ``pdf`` is the function; the module behind it, by its full name.

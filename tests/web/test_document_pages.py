@@ -4,15 +4,9 @@ sign, record a refusal, correct."""
 import pytest
 
 from lawtrail.records import catalogue
-from lawtrail.records.models import Document, Signature, Version
-from tests.factories import Org
+from lawtrail.records.models import Document, Service, Signature, Version
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org():
-    return Org.build()
 
 
 @pytest.fixture
@@ -119,6 +113,16 @@ def test_a_served_document_records_its_service_from_the_page(org, case, zhang):
                                     "recipient": "王某", "served_at": now}, follow=True)
     assert "已记录送达" in r.content.decode() and "EMS1234567890CN" in r.content.decode()
 
+    service = Service.objects.get(version__document=doc)
+    r = zhang.post(url + f"services/{service.pk}/receipt/", follow=True)
+    receipt = Document.objects.get(kind="service_receipt")
+    page = r.content.decode()
+    assert r.redirect_chain[-1][0] == f"/cases/{case.pk}/documents/{receipt.pk}/"
+    assert "已生成送达回证草稿" in page and "本回证证明的送达" in page and "EMS1234567890CN" in page
+    r = zhang.post(url + f"services/{service.pk}/receipt/")  # the second click opens the same receipt
+    assert r.url == f"/cases/{case.pk}/documents/{receipt.pk}/" and Document.objects.filter(kind="service_receipt").count() == 1
+    assert f"/documents/{receipt.pk}/" in zhang.get(url).content.decode()  # the served document links to it
+
 
 def test_a_draft_can_be_previewed_as_pdf_and_a_finalised_one_goes_to_its_file(org, case, zhang):
     doc = new_document(zhang, case)
@@ -127,3 +131,17 @@ def test_a_draft_can_be_previewed_as_pdf_and_a_finalised_one_goes_to_its_file(or
     zhang.post(f"/cases/{case.pk}/documents/{doc.pk}/", filled(org, case) | {"finalise": "1"})
     r = zhang.get(f"/cases/{case.pk}/documents/{doc.pk}/preview/")
     assert r.status_code == 302 and r.url.endswith(f"/documents/{doc.pk}/pdf/")
+
+
+def test_a_draft_can_be_previewed_as_docx_marked_as_a_preview(org, case, zhang):
+    import io
+    import zipfile
+
+    doc = new_document(zhang, case)
+    r = zhang.get(f"/cases/{case.pk}/documents/{doc.pk}/preview/docx/")
+    assert r.status_code == 200 and r["Content-Type"].endswith("wordprocessingml.document")
+    xml = zipfile.ZipFile(io.BytesIO(r.content)).read("word/document.xml").decode()
+    assert "草稿预览" in xml and "询问" in xml and "定稿：" not in xml
+    zhang.post(f"/cases/{case.pk}/documents/{doc.pk}/", filled(org, case) | {"finalise": "1"})
+    r = zhang.get(f"/cases/{case.pk}/documents/{doc.pk}/preview/docx/")
+    assert r.status_code == 302 and r.url.endswith(f"/documents/{doc.pk}/docx/")

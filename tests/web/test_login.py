@@ -12,14 +12,9 @@ from django.utils import timezone
 
 from lawtrail.access import throttle
 from lawtrail.ledger.models import Entry
-from tests.factories import PASSWORD, Org
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org():
-    return Org.build()
 
 
 def last_entry():

@@ -21,7 +21,8 @@ PERSONAS = "anon zhang liu head_a head_b legal chief records supervisor auditor 
 SEE = "zhang liu head_a head_b legal chief records supervisor other"   # roles that work with cases
 OPEN = "zhang liu head_a head_b other"                                  # roles that open cases
 
-# method, path, {status: personas}. Paths use {A}, {B}, {X}, {C} (complaint), {XC}, {R} (A's pending step).
+# method, path, {status: personas}. Paths use {A}, {B}, {X}, {C} (complaint), {XC}, {R} (A's pending step),
+# {D} (a finalised document of A), {S} (a served decision of A) and {SV} (its service record).
 TABLE = [
     ("GET", "/", {302: "anon", 200: SEE + " auditor admin"}),
     ("GET", "/ping/", {302: "anon", 200: SEE + " auditor admin"}),
@@ -43,6 +44,10 @@ TABLE = [
                                               404: "liu head_b other", 403: "auditor admin"}),
     ("GET", "/cases/{A}/documents/{D}/preview/", {302: "anon zhang head_a legal chief records supervisor",
                                                   404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/cases/{A}/documents/{D}/preview/docx/", {302: "anon zhang head_a legal chief records supervisor",
+                                                       404: "liu head_b other", 403: "auditor admin"}),
+    ("POST", "/cases/{A}/documents/{S}/services/{SV}/receipt/", {302: "anon zhang head_a", 404: "liu head_b other",
+                                                                 403: "legal chief records supervisor auditor admin"}),
     ("POST", "/cases/{A}/documents/new/", {302: "anon zhang head_a", 404: "liu head_b other",
                                            403: "legal chief records supervisor auditor admin"}),
     ("POST", "/cases/{A}/documents/{D}/sign/", {302: "anon zhang", 404: "liu head_b other",
@@ -112,8 +117,12 @@ def world():
     kind = catalogue.get("interview_record")
     doc = records.create_draft(by=org.zhang, case=case_a, kind=kind.code, values=sample_values(kind))
     records.finalise(by=org.zhang, document=doc)
+    kind = catalogue.get("penalty_decision")
+    decision = records.create_draft(by=org.zhang, case=case_a, kind=kind.code, values=sample_values(kind))
+    service = records.record_service(by=org.zhang, version=records.finalise(by=org.zhang, document=decision),
+                                     method="direct", recipient="王某", served_at=timezone.now())
     ids = {"A": case_a.pk, "B": case_b.pk, "X": case_x.pk, "C": complaint.pk, "XC": other_complaint.pk,
-           "R": case_a.steps.get().pk, "D": doc.pk}
+           "R": case_a.steps.get().pk, "D": doc.pk, "S": decision.pk, "SV": service.pk}
     return people, ids
 
 

@@ -26,7 +26,7 @@ from lawtrail.ledger.tracked import record
 
 from . import catalogue
 from .checks import digests
-from .models import Document, NumberCounter, Refusal, Service, Signature, SignatureImage, Version
+from .models import Document, NumberCounter, Refusal, Service, ServiceReceipt, Signature, SignatureImage, Version
 from .values import FieldErrors, clean
 
 CLOCK_SKEW = timedelta(minutes=5)  # a client's clock may run this much ahead of ours
@@ -71,10 +71,13 @@ def prefill(case: Case, kind: catalogue.DocumentKind) -> dict:
         if f.type == "officers" and len(handlers) >= 2:
             out[f.name] = [{"name": h.name, "certificate_no": h.certificate_no, "shown": True} for h in handlers]
         elif f.type == "party" and party is not None:
-            out[f.name] = {"id": party.pk, "name": party.name, "kind": party.get_kind_display(),
-                           "identifier": party.identifier, "address": party.address, "contact": party.contact,
-                           "representative": party.representative}
+            out[f.name] = _party_value(party)
     return out
+
+
+def _party_value(party) -> dict:
+    return {"id": party.pk, "name": party.name, "kind": party.get_kind_display(), "identifier": party.identifier,
+            "address": party.address, "contact": party.contact, "representative": party.representative}
 
 
 def _encode(values: dict) -> str:
@@ -193,7 +196,7 @@ def _signable(version: Version) -> Version:
 
 def _check_staff_signer(by: Staff, role: str, case: Case) -> None:
     problem = None
-    if role in ("handlers", "recorder"):
+    if role in ("handlers", "recorder", "server"):
         if not case.handlers.filter(pk=by.pk).exists():
             problem = "只有本案承办人可以作为执法人员签名"
         else:
@@ -335,3 +338,45 @@ def record_service(*, by: Staff, version: Version, method: str, served_at, recip
            payload={"document": v.document_id, "number": v.document.number, "version": v.version,
                     "title": kind.title, "method": method})
     return s
+
+
+@transaction.atomic
+def draft_service_receipt(*, by: Staff, service: Service) -> Document:
+    """送达回证 for one service record: a draft filled from what the record says (the document served,
+    its 文号, the 受送达人, method, time, place, witnesses, proof), linked to the record for good.
+    The officers check it, finalise it and have it signed like any other document."""
+    s = Service.objects.select_related("version__document").get(pk=service.pk)
+    served = _locked(s.version.document)  # one receipt per service, also when two officers click at once
+    case = served.case
+    _handling(by, case)
+    if ServiceReceipt.objects.filter(service=s).exists():
+        raise ValidationError({"__all__": "该次送达已制作送达回证"})
+    k = catalogue.get("service_receipt")
+    doc = Document(case=case, kind=k.code, created_by=by, created_at=timezone.now(),
+                   draft=_encode(_clean(k, prefill(case, k) | _receipt_values(s, served), final=False)))
+    doc.save()
+    record(actor=_actor(by), action="records.service_receipt_drafted", subject=f"case:{case.pk}", rows=[doc],
+           create=ServiceReceipt(service=s, document=doc),
+           payload={"kind": k.code, "title": k.title, "service": s.pk, "served_document": served.pk})
+    return doc
+
+
+def _receipt_values(s: Service, served: Document) -> dict:
+    party = served.case.parties.filter(name=s.recipient).first()
+    witnesses = json.loads(s.witnesses)
+    values = {
+        "document_title": catalogue.get(served.kind).title,
+        "document_number": served.number or served.case.number,
+        "method": s.method,
+        "served_at": timezone.localtime(s.served_at).isoformat(timespec="minutes"),
+        "place": s.place,
+    }
+    # served on someone the case does not list as a party: the name as the record gives it
+    values["party"] = _party_value(party) if party else {"name": s.recipient}
+    if s.method == "postal":
+        values |= {"carrier": s.carrier, "tracking_number": s.receipt}
+    elif s.method == "public_notice":
+        values["public_notice"] = s.receipt
+    if witnesses:
+        values["witness"] = {"name": "、".join(witnesses), "role": "见证人"}
+    return {k: v for k, v in values.items() if v not in ("", None)}

@@ -55,6 +55,7 @@ SIGNERS: dict[str, str] = {
     "legal_reviewer": "法制审核人员",
     "agency_head": "机关负责人",
     "recorder": "记录人",
+    "server": "送达人",
     "witness": "见证人",
 }
 
@@ -889,7 +890,8 @@ _KINDS = (
             *party("受送达人", cite="000 第二十条；003 第十三条"),
             req("method", "送达方式", "choice", cite="000 第二十条；001 第十八条；004 第十二条", choices=(
                 ("direct", "直接送达"), ("postal", "邮寄送达"), ("left_at_residence", "留置送达"),
-                ("public_notice", "公告送达"), ("entrusted", "委托送达"), ("forwarded", "转交送达"))),
+                ("public_notice", "公告送达"), ("entrusted", "委托送达"), ("forwarded", "转交送达"),
+                ("electronic", "电子送达"))),
             opt("carrier", "邮寄方式", "choice", cite="000 第二十条第二款；001 第十八条第二款；004 第十二条第二项",
                 choices=(("registered_mail", "挂号信"), ("ems", "特快专递（EMS）"), ("other", "其他"))),
             opt("tracking_number", "付邮凭证号（邮件号码）", cite="000 第二十条第二款；003 第十四条"),
@@ -903,7 +905,9 @@ _KINDS = (
             opt("public_notice", "公告送达情况", "longtext", cite="000 第二十条第四款；004 第十二条第五项",
                 help="已采用其他方式均无法送达的情况，公告的方式和载体，原因和经过"),
         ),
-        signers=("handlers",), party_signs=True, numbered=False,
+        # "由送达人、受送达人或符合法定条件的签收人在送达回证上签名或盖章" (000 第二十条; 003 第十三条):
+        # one 送达人; the 受送达人's signature, or 拒收 recorded as a refusal with its witnesses.
+        signers=("server",), party_signs=True, numbered=False,
         cite="000 第二十条；001 第十八条；003 第十三条至第十六条；004 第十一条、第十二条"),
     DocumentKind(
         "licence_certificate", "行政许可证件", "service", (
@@ -1067,6 +1071,29 @@ _KINDS = (
 KINDS: dict[str, DocumentKind] = {k.code: k for k in _KINDS}
 if len(KINDS) != len(_KINDS):
     raise ValueError("文书种类编码重复")
+
+# A kind's ``stage`` is how the seeds class the form (000 第三条 lists 调查取证相关文书, 听证报告, 送达回证
+# …; 000 第十四条 counts 听证 among the ways of 调查取证); a procedure step's stage is when in the
+# procedure it happens. Where the two differ it is on purpose, and said here (tests/records check
+# that every difference is listed, so a new one is a decision, not an accident):
+USED_IN_OTHER_STAGES: dict[str, str] = {
+    "rights_notice": "告知陈述、申辩权在作出决定前（行政处罚法 第四十四条），程序上属审查决定",
+    "statement_defence_record": "陈述申辩在事先告知之后、作出决定之前（行政处罚法 第四十五条）",
+    "hearing_rights_notice": "告知听证权与事先告知同时（行政处罚法 第六十三条、第六十四条）",
+    "hearing_notice": "听证以调查取证的方式进行（000 第十四条），程序上在决定之前",
+    "hearing_record": "同上：听证取证，程序上在决定之前",
+    "hearing_report": "同上：听证报告供负责人决定（行政处罚法 第六十五条）",
+    "expert_opinion": "许可审查中的鉴定，程序上属审查决定（行政许可法 第四十五条）",
+    "expert_panel_opinion": "许可审查中的专家评审，程序上属审查决定（行政许可法 第四十五条）",
+    "inspection_report": "监督检查报告据调查写成，是作出处理的依据",
+    "inspection_record": "复查整改时再次现场检查，程序上属送达执行之后的跟进",
+    "on_site_record": "执行、征收实施时的现场笔录，程序上属送达执行",
+    "requisition_list": "征收（征用）实施时清点财产，程序上属送达执行",
+    "service_receipt": "强制措施、催告书当场送达时即需送达回证",
+    "demand_notice": "催告是强制执行程序的第一步（行政强制法 第三十五条）",
+    "court_enforcement_application": "申请法院强制执行是强制执行程序中的决定（行政强制法 第五十三条）",
+    "case_closing_report": "结案报告在执行完毕时写成，随后立卷归档",
+}
 
 
 def get(code: str) -> DocumentKind:

@@ -147,3 +147,17 @@ class Service(Recorded):
 
     class Meta:
         verbose_name = verbose_name_plural = "送达记录"
+
+
+class ServiceReceipt(Recorded):
+    """The 送达回证 made from a service record: which Service it proves and which document holds it.
+    One receipt per service; the receipt itself is an ordinary document (finalised, signed by the
+    送达人 and the 受送达人 or with a recorded refusal)."""
+
+    service = models.OneToOneField(Service, models.PROTECT, related_name="receipt_link", verbose_name="送达记录")
+    document = models.OneToOneField(Document, models.PROTECT, related_name="receipt_for", verbose_name="送达回证")
+
+    recorded_fields = ("service", "document")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "送达回证关联"

@@ -4,6 +4,7 @@
     render.pdf(version)   # bytes of a PDF (WeasyPrint, Noto CJK fonts embedded, no network)
     render.docx(version)  # bytes of a DOCX (docxtpl, from templates/records/print/document.docx)
     render.draft_pdf(document)  # a draft as it would print, marked as a preview
+    render.draft_docx(document)  # the same as DOCX
 
 Both show the same thing, built once by ``render.context.context(version)``. WeasyPrint and
 docxtpl are imported on first use, not with this package.
@@ -15,7 +16,7 @@ function.)
 
 from __future__ import annotations
 
-from .docx import docx
+from .docx import draft_docx, docx
 from .pdf import draft_pdf, pdf
 
-__all__ = ["docx", "draft_pdf", "pdf"]
+__all__ = ["docx", "draft_docx", "draft_pdf", "pdf"]

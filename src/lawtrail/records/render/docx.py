@@ -38,11 +38,21 @@ def _picture(tpl, sig: dict):
 
 
 def docx(version: Version) -> bytes:
-    from docxtpl import DocxTemplate
-
     from .context import context  # models: imported once Django is set up
 
-    ctx = context(version)
+    return _render(context(version))
+
+
+def draft_docx(document) -> bytes:
+    """The draft as it would print, marked as a preview, for those who review drafts in Word/WPS."""
+    from .context import draft_context
+
+    return _render(draft_context(document))
+
+
+def _render(ctx: dict) -> bytes:
+    from docxtpl import DocxTemplate
+
     tpl = DocxTemplate(str(TEMPLATE))
     for sig in ctx["signatures"]:
         sig["mark"] = _picture(tpl, sig) or sig["method_label"]

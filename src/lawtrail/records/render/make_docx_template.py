@@ -158,7 +158,9 @@ def build() -> bytes:
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
 
-    _para(doc, "第 {{ version }} 版　定稿：{{ finalised_by }}　{{ finalised_at }}", right, 9).paragraph_format.space_before = Pt(12)
+    _para(doc, "{% if draft %}草稿预览：未定稿，不作为执法文书使用。{% else %}"
+               "第 {{ version }} 版　定稿：{{ finalised_by }}　{{ finalised_at }}{% endif %}",
+          right, 9).paragraph_format.space_before = Pt(12)
 
     footer = section.footer
     footer.is_linked_to_previous = False

@@ -20,6 +20,7 @@ ACTIONS = {
     "records.document_finalised": "文书定稿", "records.document_corrected": "文书更正定稿",
     "records.correction_started": "开始更正文书", "records.document_signed": "签名",
     "records.signature_refused": "拒签记录", "records.document_downloaded": "下载文书", "records.document_served": "送达",
+    "records.service_receipt_drafted": "制作送达回证",
 }
 
 

@@ -10,13 +10,14 @@ from django.contrib import messages
 from lawtrail.access import policy, roles
 from lawtrail.ledger.store import append
 from lawtrail.records import actions, catalogue
-from lawtrail.records.models import Document, Service, Signature
+from lawtrail.records.models import Document, Service, ServiceReceipt, Signature
 
 from ..document_forms import DocumentForm
 from ..forms import show_errors
 from .common import staff_view
 
 SEES = roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class NewDocumentForm(forms.Form):
@@ -109,7 +110,8 @@ def document_detail(request, case_id: int, document_id: int):
                 show_errors(finalise_form if "reason" in getattr(e, "error_dict", {}) else form, e)
             else:
                 return redirect("document", case_id=case.pk, document_id=doc.pk)
-    versions = list(doc.versions.prefetch_related("signatures", "refusals").order_by("-version"))
+    versions = list(doc.versions.prefetch_related("signatures", "refusals", "services__receipt_link",
+                                                  "services__recorded_by").order_by("-version"))
     latest = versions[0] if versions else None
     fields = []
     if latest:
@@ -124,6 +126,8 @@ def document_detail(request, case_id: int, document_id: int):
         "refuse_form": RefuseForm() if signing and kind.party_signs else None,
         "service_form": ServiceForm() if signing and kind.served else None,
         "can_correct": doc.status == "finalised" and request.staff.role in roles.OPENS_CASES,
+        "can_handle": request.staff.role in roles.OPENS_CASES,
+        "proves": ServiceReceipt.objects.filter(document=doc).select_related("service__version__document").first(),
     }, status=400 if (form is not None and form.errors) or (finalise_form is not None and finalise_form.errors) else 200)
 
 
@@ -224,8 +228,7 @@ def document_file(request, case_id: int, document_id: int, fmt: str):
     data = renderer.pdf(v) if fmt == "pdf" else renderer.docx(v)
     append(actor=f"user:{request.user.pk}", action="records.document_downloaded", subject=f"case:{case.pk}",
            payload={"document": doc.pk, "version": v.version, "format": fmt, "sha256": v.sha256})
-    mime = "application/pdf" if fmt == "pdf" else \
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    mime = "application/pdf" if fmt == "pdf" else DOCX
     name = f"{doc.number or case.number}-{catalogue.get(doc.kind).title}-v{v.version}.{fmt}"
     response = HttpResponse(data, content_type=mime)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
@@ -233,16 +236,36 @@ def document_file(request, case_id: int, document_id: int, fmt: str):
 
 
 @staff_view(SEES)
-def document_preview(request, case_id: int, document_id: int):
+def document_preview(request, case_id: int, document_id: int, fmt: str = "pdf"):
     """The draft as it would print (marked 草稿预览; no 文号, no ledger entry, nothing stored)."""
     from lawtrail.records import render as renderer
 
     case, doc = _document(request, case_id, document_id)
     if doc.status not in ("draft", "correcting"):
-        return redirect("document_file", case_id=case.pk, document_id=doc.pk, fmt="pdf")
+        return redirect("document_file", case_id=case.pk, document_id=doc.pk, fmt=fmt)
+    if fmt == "docx":
+        response = HttpResponse(renderer.draft_docx(doc), content_type=DOCX)
+        name = f"{case.number}-{catalogue.get(doc.kind).title}-草稿预览.docx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+        return response
     response = HttpResponse(renderer.draft_pdf(doc), content_type="application/pdf")
     response["Content-Disposition"] = "inline"
     return response
+
+
+@staff_view(roles.OPENS_CASES)
+def service_receipt(request, case_id: int, document_id: int, service_id: int):
+    """送达回证 for one service of this document: made once, then opened like any document."""
+    case, doc = _document(request, case_id, document_id)
+    service = get_object_or_404(Service.objects.select_related("receipt_link"), pk=service_id, version__document=doc)
+    link = getattr(service, "receipt_link", None)
+    if link is not None:
+        return redirect("document", case_id=case.pk, document_id=link.document_id)
+    if request.method == "POST":
+        with _reported(request, "已生成送达回证草稿：请核对后定稿并签名。"):
+            receipt = actions.draft_service_receipt(by=request.staff, service=service)
+            return redirect("document", case_id=case.pk, document_id=receipt.pk)
+    return redirect("document", case_id=case.pk, document_id=doc.pk)
 
 
 def _quote(name: str) -> str:

@@ -228,3 +228,9 @@ class Command(BaseCommand):
         if "handlers" in kind.signers:
             for h in handlers:
                 records.sign(by=h, version=version, role="handlers", method="electronic")
+        if kind.served:  # delivered in person; its 送达回证 waits as a draft for the officers to check
+            party = case.parties.first()
+            service = records.record_service(by=handlers[0], version=version, method="direct",
+                                             served_at=timezone.now(), recipient=party.name,
+                                             place=party.address or "当事人住所")
+            records.draft_service_receipt(by=handlers[0], service=service)
