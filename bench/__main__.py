@@ -1,6 +1,6 @@
 """make bench: every figure printed beside a baseline measured in the same run.
 
-    python -m bench [--entries 1000000] [--cases 100000] [--only ledger|cases|documents] [--reuse]
+    python -m bench [--entries 1000000] [--cases 100000] [--only ledger|cases|documents|media] [--reuse]
 
 Without --only all run, each in its own process (each sets Django up on its own data directory).
 """
@@ -16,7 +16,7 @@ def main() -> None:
     p.add_argument("--entries", type=int, default=1_000_000,
                    help="log size for the verify and proof figures; ledger size generated for the case pages")
     p.add_argument("--cases", type=int, default=100_000, help="cases generated for the case page figures")
-    p.add_argument("--only", choices=("ledger", "cases", "documents"), help="run one benchmark (default: all)")
+    p.add_argument("--only", choices=("ledger", "cases", "documents", "media"), help="run one benchmark (default: all)")
     p.add_argument("--reuse", action="store_true",
                    help="cases: reuse bench/out/cases if it was generated with the same --cases and --entries")
     a = p.parse_args()
@@ -32,9 +32,13 @@ def main() -> None:
         from . import documents_bench
 
         documents_bench.run()
+    elif a.only == "media":
+        from . import media_bench
+
+        media_bench.run()
     else:
         failed = []
-        for name in ("ledger", "cases", "documents"):
+        for name in ("ledger", "cases", "documents", "media"):
             cmd = [sys.executable, "-m", "bench", "--only", name, "--entries", str(a.entries), "--cases", str(a.cases)]
             if a.reuse:
                 cmd.append("--reuse")

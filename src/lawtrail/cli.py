@@ -22,7 +22,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         from django.core.management import execute_from_command_line
 
-        execute_from_command_line(["lawtrail", *argv[1:]])
+        args = argv[1:]
+        if args and not args[0].startswith("-"):  # `lawtrail import-dock` runs Django's import_dock
+            args[0] = args[0].replace("-", "_")
+        execute_from_command_line(["lawtrail", *args])
     except ConfigError as e:
         print(f"lawtrail: 配置错误，未启动：{e}", file=sys.stderr)
         sys.exit(2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -62,6 +62,85 @@ def _database(name: str, raw: str) -> dict:
     }
 
 
+_S3_VARS = ("LAWTRAIL_S3_ENDPOINT", "LAWTRAIL_S3_BUCKET", "LAWTRAIL_S3_REGION", "LAWTRAIL_S3_ACCESS_KEY",
+            "LAWTRAIL_S3_SECRET_KEY")
+
+
+@dataclass(frozen=True)
+class S3Config:
+    """Where media originals go when LAWTRAIL_MEDIA_STORE=s3. The keys stay out of repr(), so a
+    printed or logged config never shows them."""
+
+    endpoint: str
+    bucket: str
+    region: str
+    access_key: str = field(repr=False)
+    secret_key: str = field(repr=False)
+
+
+def _endpoint(name: str, raw: str) -> str:
+    u = urlsplit(raw.strip())
+    if "@" in u.netloc:
+        # The value may hold a password: do not echo it.
+        raise ConfigError(f"{name} 无效：地址中不能含用户名或密码（密钥请放在 LAWTRAIL_S3_ACCESS_KEY 和 "
+                          "LAWTRAIL_S3_SECRET_KEY）")
+    bad = ConfigError(f"{name}={raw!r} 无效：应为 http(s)://主机[:端口]，例如 https://s3.example.gov.cn 或 "
+                      "http://127.0.0.1:8333")
+    if u.scheme not in ("http", "https") or not u.hostname or u.path not in ("", "/") or u.query or u.fragment:
+        raise bad
+    try:
+        u.port
+    except ValueError:
+        raise bad from None
+    return f"{u.scheme}://{u.netloc}"
+
+
+def _secret(name: str, env: dict[str, str]) -> str:
+    # Messages about keys never contain the value.
+    v = env.get(name, "")
+    if not v.strip():
+        raise ConfigError(f"{name} 未设置：LAWTRAIL_MEDIA_STORE=s3 时必须提供")
+    if re.search(r"\s", v) or len(v) > 256:
+        raise ConfigError(f"{name} 无效：含空白字符或超过 256 个字符（出于安全不显示其值）")
+    return v
+
+
+def _media_store(env: dict[str, str]) -> tuple[str, S3Config | None]:
+    raw = env.get("LAWTRAIL_MEDIA_STORE", "filesystem")
+    store = raw.strip().lower()
+    if store not in ("filesystem", "s3"):
+        raise ConfigError(f"LAWTRAIL_MEDIA_STORE={raw!r} 无效：应为 filesystem（数据目录下，默认）或 s3")
+    if store == "filesystem":
+        stray = [n for n in _S3_VARS if env.get(n, "").strip()]
+        if stray:
+            # Evidence silently kept on the local disk while the operator believes it is in S3.
+            raise ConfigError(f"{stray[0]} 已设置，但 LAWTRAIL_MEDIA_STORE 不是 s3，音像文件会存到本地数据目录："
+                              "请设置 LAWTRAIL_MEDIA_STORE=s3，或删除 LAWTRAIL_S3_* 变量")
+        return store, None
+    raw_endpoint = env.get("LAWTRAIL_S3_ENDPOINT", "")
+    if not raw_endpoint.strip():
+        raise ConfigError("LAWTRAIL_S3_ENDPOINT 未设置：LAWTRAIL_MEDIA_STORE=s3 时必须提供，例如 https://s3.example.gov.cn")
+    raw_bucket = env.get("LAWTRAIL_S3_BUCKET", "")
+    bucket = raw_bucket.strip()
+    if not bucket:
+        raise ConfigError("LAWTRAIL_S3_BUCKET 未设置：LAWTRAIL_MEDIA_STORE=s3 时必须提供")
+    if (not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket) or ".." in bucket
+            or re.fullmatch(r"[0-9.]+", bucket)):
+        raise ConfigError(f"LAWTRAIL_S3_BUCKET={raw_bucket!r} 无效：存储桶名应为 3–63 个小写字母、数字、点或连字符，"
+                          "以字母或数字开头和结尾")
+    raw_region = env.get("LAWTRAIL_S3_REGION", "us-east-1")
+    region = raw_region.strip()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", region):
+        raise ConfigError(f"LAWTRAIL_S3_REGION={raw_region!r} 无效：应为区域名，例如 us-east-1 或 cn-north-1")
+    return store, S3Config(
+        endpoint=_endpoint("LAWTRAIL_S3_ENDPOINT", raw_endpoint),
+        bucket=bucket,
+        region=region,
+        access_key=_secret("LAWTRAIL_S3_ACCESS_KEY", env),
+        secret_key=_secret("LAWTRAIL_S3_SECRET_KEY", env),
+    )
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -75,6 +154,8 @@ class Config:
     max_entry_bytes: int
     sqlite_synchronous: str
     session_idle_minutes: int = 30
+    media_store: str = "filesystem"
+    s3: S3Config | None = None
 
     @property
     def keys_dir(self) -> Path:
@@ -104,6 +185,7 @@ def load(env: dict[str, str] | None = None) -> Config:
     secret = env.get("LAWTRAIL_SECRET_KEY")
     if secret is not None and len(secret) < 32:
         raise ConfigError("LAWTRAIL_SECRET_KEY 太短：至少 32 个字符（不设置则自动生成并保存在数据目录）")
+    media_store, s3 = _media_store(env)
     return Config(
         data_dir=data_dir,
         database=_database("LAWTRAIL_DATABASE_URL", raw_db) if raw_db else None,
@@ -116,4 +198,6 @@ def load(env: dict[str, str] | None = None) -> Config:
         max_entry_bytes=_int("LAWTRAIL_LEDGER_MAX_ENTRY_BYTES", get("LAWTRAIL_LEDGER_MAX_ENTRY_BYTES", "65536"), 1024, 1 << 24),
         sqlite_synchronous=sync,
         session_idle_minutes=_int("LAWTRAIL_SESSION_IDLE_MINUTES", get("LAWTRAIL_SESSION_IDLE_MINUTES", "30"), 5, 720),
+        media_store=media_store,
+        s3=s3,
     )

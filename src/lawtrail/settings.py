@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "lawtrail.access",
     "lawtrail.cases",
     "lawtrail.records",
+    "lawtrail.media",
     "lawtrail.web",
     "lawtrail.api",
 ]
@@ -137,3 +138,11 @@ LAWTRAIL_LOG_ORIGIN = CONFIG.log_origin
 LAWTRAIL_SM2 = CONFIG.sm2
 LAWTRAIL_CHECKPOINT_INTERVAL = CONFIG.checkpoint_interval
 LAWTRAIL_LEDGER_MAX_ENTRY_BYTES = CONFIG.max_entry_bytes
+# Media originals (lawtrail.media.storage.get_store): "filesystem" keeps them under MEDIA_ROOT.
+# The two *_KEY names are masked on Django's error pages like every setting named KEY or SECRET.
+LAWTRAIL_MEDIA_STORE = CONFIG.media_store
+LAWTRAIL_S3_ENDPOINT = CONFIG.s3.endpoint if CONFIG.s3 else None
+LAWTRAIL_S3_BUCKET = CONFIG.s3.bucket if CONFIG.s3 else None
+LAWTRAIL_S3_REGION = CONFIG.s3.region if CONFIG.s3 else None
+LAWTRAIL_S3_ACCESS_KEY = CONFIG.s3.access_key if CONFIG.s3 else None
+LAWTRAIL_S3_SECRET_KEY = CONFIG.s3.secret_key if CONFIG.s3 else None

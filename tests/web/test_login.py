@@ -90,8 +90,16 @@ def test_sessions_expire_when_idle_and_are_renewed_by_use(client, org):
     assert r.status_code == 302 and r.url.startswith("/login/"), "an idle session has ended"
 
 
-def test_the_demo_loads_once_and_prints_working_logins(client, capsys):
+def test_the_demo_loads_once_and_prints_working_logins(client, capsys, settings, tmp_path):
+    from lawtrail.ledger import verify
+    from lawtrail.media.models import AvRecord
+    from lawtrail.records.models import ServiceReceipt
+
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("demo")
+    # something to click through on every page: documents served with their receipts, AV evidence
+    assert AvRecord.objects.filter(kind="video").count() == AvRecord.objects.filter(kind="photo").count() == 6
+    assert ServiceReceipt.objects.exists() and verify.run().ok
     first = capsys.readouterr().out
     call_command("demo")
     again = capsys.readouterr().out

@@ -192,5 +192,7 @@ def complaint_notice(request, complaint_id: int, body: ComplaintNotice):
 
 
 from .documents import router as documents_router  # noqa: E402  (after api exists: shares its handlers)
+from .media import router as media_router  # noqa: E402
 
 api.add_router("/", documents_router)
+api.add_router("/", media_router)

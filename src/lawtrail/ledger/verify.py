@@ -51,6 +51,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     more: int = 0  # problems beyond MAX_PROBLEMS, counted but not kept
     notes: dict = field(default_factory=dict)  # what observers gathered during the pass, for their checkers
+    options: dict = field(default_factory=dict)  # what the caller asked of the checkers (e.g. a media sample)
 
     @property
     def ok(self) -> bool:
@@ -88,7 +89,7 @@ def observe(marker: str, observer: Observer) -> None:
 
 
 def run(*, against: str | None = None, using: str = DEFAULT_DB_ALIAS,
-        progress: Callable[[int, int], None] | None = None) -> Report:
+        progress: Callable[[int, int], None] | None = None, options: dict | None = None) -> Report:
     conn = connections[using]
     # PostgreSQL: one snapshot for the whole pass. SQLite: no transaction (it would take the
     # write lock and stall appends); the bound n keeps the pass consistent instead.
@@ -97,7 +98,7 @@ def run(*, against: str | None = None, using: str = DEFAULT_DB_ALIAS,
         if own:
             with conn.cursor() as c:
                 c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        report = Report()
+        report = Report(options=dict(options or {}))
         front = _entries_and_tree(report, using, progress)
         _checkpoints(report, front, using)
         if against is not None:

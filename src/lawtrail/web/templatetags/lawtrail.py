@@ -21,6 +21,11 @@ ACTIONS = {
     "records.correction_started": "开始更正文书", "records.document_signed": "签名",
     "records.signature_refused": "拒签记录", "records.document_downloaded": "下载文书", "records.document_served": "送达",
     "records.service_receipt_drafted": "制作送达回证",
+    "media.object_stored": "音像原件入库", "media.derivative_made": "生成缩略图或播放副本",
+    "media.av_recorded": "上传音像记录", "media.av_linked": "音像记录关联案件", "media.viewed": "播放音像记录",
+    "media.downloaded": "下载音像原件", "media.remote_work_declared": "登记连续或异地工作",
+    "media.device_registered": "登记执法记录仪", "media.device_updated": "变更执法记录仪",
+    "media.device_docked": "执法记录仪接入采集站",
 }
 
 

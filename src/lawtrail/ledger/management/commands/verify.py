@@ -7,6 +7,23 @@ from django.core.management.base import BaseCommand, CommandError
 from lawtrail.ledger import verify
 
 
+def _sample(text: str):
+    """``--sample 20`` (objects) or ``--sample 5%`` (of all objects)."""
+    import argparse
+
+    t = text.strip()
+    try:
+        if t.endswith("%"):
+            p = float(t[:-1])
+            if 0 < p <= 100:
+                return p / 100 if p < 100 else None
+        elif int(t) > 0:
+            return int(t)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} 无效：应为正整数（个数）或 1%–100% 之间的百分比")
+
+
 class Command(BaseCommand):
     help = "重算哈希链、默克尔树和全部检查点签名，逐项列出不一致之处（一致时退出码 0，否则 1）"
 
@@ -14,8 +31,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出")
         parser.add_argument("--against", type=Path, metavar="CHECKPOINT_FILE",
                             help="证明今天的账本是该外部保存的检查点的延续（一致性证明）")
+        parser.add_argument("--sample", type=_sample, metavar="N|P%",
+                            help="音像原件只抽查 N 个或 P%%（默认全部重算哈希）")
+        parser.add_argument("--no-media", action="store_true", help="不复核音像原件（只校验账本和记录）")
 
-    def handle(self, *args, as_json: bool = False, against: Path | None = None, **opts):
+    def handle(self, *args, as_json: bool = False, against: Path | None = None, sample=None, no_media=False,
+               **opts):
         text = None
         if against is not None:
             try:
@@ -28,7 +49,12 @@ class Command(BaseCommand):
             if show and total:
                 sys.stderr.write(f"\r校验中 {done}/{total}（{done * 100 // total}%）")
 
-        report = verify.run(against=text, progress=progress)
+        def media_progress(done, total):
+            if show and total:
+                sys.stderr.write(f"\r复核音像原件 {done // 2 ** 20}/{total // 2 ** 20} MB（{done * 100 // total}%）")
+
+        report = verify.run(against=text, progress=progress,
+                            options={"media": not no_media, "media_sample": sample, "media_progress": media_progress})
         if show:
             sys.stderr.write("\n")
         if as_json:
@@ -37,6 +63,9 @@ class Command(BaseCommand):
             c = report.counts
             self.stdout.write(f"账本校验：{c.get('entries', 0)} 条条目，{c.get('nodes', 0)} 个树节点，"
                               f"{c.get('checkpoints', 0)} 个检查点" + ("，并对照外部检查点" if text else ""))
+            if "media_objects" in c:
+                self.stdout.write(f"音像原件复核：{c['media_objects']} 个对象，{c['media_bytes'] / 2 ** 20:.1f} MB"
+                                  + ("（抽查）" if sample is not None else ""))
             if report.ok:
                 self.stdout.write("✓ 完整：哈希链、默克尔树、检查点签名" + ("、外部检查点一致性" if text else "") + "均一致")
             for p in report.problems:

@@ -1,4 +1,5 @@
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -10,16 +11,14 @@ from lawtrail.ledger import checkpoints
 log = logging.getLogger("lawtrail.worker")
 
 
-def checkpoint_loop(interval: int, stop=None) -> None:
-    """Issue a checkpoint every ``interval`` seconds when the log has grown.
-
-    Safe to run in several processes: issuing holds the ledger lock and re-checks the size.
-    """
+def every(interval: int, work, what: str, stop=None) -> None:
+    """Run ``work()`` every ``interval`` seconds until ``stop`` is set (forever without one), and
+    keep going through errors (a database restart) — a background loop must not die quietly."""
     while stop is None or not stop.is_set():
         try:
-            checkpoints.issue(only_if_grown=True)
-        except Exception:  # keep the loop alive through a database restart
-            log.exception("checkpoint failed; retrying in %ss", interval)
+            work()
+        except Exception:
+            log.exception("%s failed; retrying in %ss", what, interval)
         finally:
             close_old_connections()
         if stop is not None:
@@ -28,15 +27,27 @@ def checkpoint_loop(interval: int, stop=None) -> None:
             time.sleep(interval)
 
 
+def checkpoint_loop(interval: int, stop=None) -> None:
+    """Issue a checkpoint every ``interval`` seconds when the log has grown.
+
+    Safe to run in several processes: issuing holds the ledger lock and re-checks the size.
+    """
+    every(interval, lambda: checkpoints.issue(only_if_grown=True), "checkpoint", stop)
+
+
 class Command(BaseCommand):
-    help = "后台任务：账本增长时定期签发检查点（间隔由 LAWTRAIL_CHECKPOINT_INTERVAL 设置）"
+    help = "后台任务：账本增长时定期签发检查点（间隔由 LAWTRAIL_CHECKPOINT_INTERVAL 设置），生成长视频的播放副本"
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="只运行一轮")
 
     def handle(self, *args, once=False, **opts):
+        from lawtrail.media import jobs  # the other background work: playback copies of long videos
+
         if once:
             cp = checkpoints.issue(only_if_grown=True)
             self.stdout.write("已签发检查点" if cp else "账本未增长，无需签发")
+            self.stdout.write(f"已生成 {jobs.run_pending()} 个播放副本")
             return
+        threading.Thread(target=jobs.job_loop, name="media-jobs", daemon=True).start()
         checkpoint_loop(settings.LAWTRAIL_CHECKPOINT_INTERVAL)

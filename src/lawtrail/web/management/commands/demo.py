@@ -4,7 +4,9 @@ every row goes through the same actions as real use, so the demo's ledger verifi
 
 import random
 import secrets
+import tempfile
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -14,6 +16,8 @@ from django.utils import timezone
 
 from lawtrail.access import actions as access
 from lawtrail.access.models import Bureau, Staff
+from lawtrail.media import actions as media, examples
+from lawtrail.media.models import Device
 from lawtrail.cases import actions as cases
 from lawtrail.cases.identifiers import credit_code_check_char, resident_id_check_char
 from lawtrail.ledger import checkpoints
@@ -194,6 +198,8 @@ class Command(BaseCommand):
                 emergency=emergency, emergency_reason="当事人正在转移涉案物品，情况紧急" if emergency else "",
                 started_at=now - timedelta(hours=5) if emergency else None)
             self._walk(rng, case, by, mates[:2], people, steps=rng.randrange(0, 9))
+            if i < 3:
+                self._media(case, by, people, late=i == 2)
 
     def _walk(self, rng, case, by, handlers, people, steps: int):
         """Carry the case through ``steps`` steps, approving each by the right person."""
@@ -214,6 +220,21 @@ class Command(BaseCommand):
                               note=f"{step.title}已完成，情况已记录。")
             if step.documents:
                 self._document(case, step.documents[0], handlers)
+
+    def _media(self, case, by, people, late: bool):
+        """A body-camera clip and a photo of the scene; one of them uploaded late (shown as 逾期)."""
+        custodian = next(s for s in people.values() if s.role == "records_custodian")
+        camera = Device.objects.filter(bureau=by.bureau, assigned_to=by).first() or media.register_device(
+            by=custodian, serial=f"DSJ-{by.bureau.code.upper()}-{by.pk:03d}", model="DSJ-V9 执法记录仪",
+            unit=by.unit, assigned_to=by)
+        when = timezone.now() - (timedelta(days=3) if late else timedelta(hours=2))
+        with tempfile.TemporaryDirectory() as tmp:
+            clip = examples.clip(Path(tmp) / f"{camera.serial}_{when:%Y%m%d%H%M%S}.mp4", when)
+            media.ingest_file(by=by, source=clip, case=case, facts={"source": "body_camera", "device": camera,
+                                                                    "place": "当事人经营场所门口"})
+            shot = examples.photo(Path(tmp) / f"IMG_{when:%Y%m%d_%H%M%S}.jpg", when + timedelta(minutes=5),
+                                  f"CASE {case.pk}")
+            media.ingest_file(by=by, source=shot, case=case, facts={"source": "camera", "place": "现场检查"})
 
     def _document(self, case, code, handlers):
         """The step's document, filled, finalised and signed by the officers who handled it."""

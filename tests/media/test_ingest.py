@@ -1,0 +1,159 @@
+"""AV evidence from upload to record: chunked and resumable, hashed as written, stored once,
+probed, labelled with the case (004 第二十一条), on the 24-hour clock (000 第二十三条)."""
+
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from lawtrail.access.policy import Denied
+from lawtrail.ledger import verify
+from lawtrail.ledger.models import Entry
+from lawtrail.media import actions, ingest
+from lawtrail.media.models import AvRecord, Blob, Derivative, Upload
+from lawtrail.media.storage import get_store
+
+from .samples import CREATION_UTC, parse_utc, samples, write_jpeg  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
+
+
+def upload(by, case, path, chunks=3, sha256="", facts=None):
+    data = path.read_bytes()
+    u = actions.start_upload(by=by, case=case, filename=path.name, size=len(data), sha256=sha256)
+    step = -(-len(data) // chunks)
+    for at in range(0, len(data), step):
+        piece = io.BytesIO(data[at:at + step])
+        actions.append_chunk(by=by, upload_id=u.pk, offset=at, read=piece.read, length=len(piece.getvalue()))
+    return actions.complete_upload(by=by, upload_id=u.pk, facts=facts or {"source": "body_camera"}), u
+
+
+def test_a_video_uploaded_in_chunks_is_stored_hashed_probed_and_labelled(org, samples,
+                                                                         django_capture_on_commit_callbacks):
+    case = org.case()
+    data = samples.video.read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):  # the staged copy goes once committed
+        av, u = upload(org.zhang, case, samples.video, sha256=hashlib.sha256(data).hexdigest())
+    assert av.blob.sha256 == hashlib.sha256(data).hexdigest() and av.blob.sm3 == hashlib.new("sm3", data).hexdigest()
+    assert (av.kind, av.video_codec, av.audio_codec, av.width, av.height) == ("video", "h264", "aac", 320, 240)
+    assert av.capture_start == parse_utc(CREATION_UTC) and av.capture_time_source == "container"
+    assert 1900 <= av.duration_ms <= 2100 and av.gps_lat is not None
+    assert av.label_case_number == case.number and "大连星海" in av.label_party and "张伟" in av.label_handlers
+    assert get_store().exists(av.blob.sha256) and not ingest.staged(u.pk).exists()
+    poster = Derivative.objects.get(original=av.blob, purpose="poster")
+    assert get_store().exists(poster.blob.sha256) and poster.blob.mime == "image/jpeg"
+    e = Entry.objects.get(seq=av.ledger_seq)
+    assert e.action == "media.av_recorded" and e.subject == f"case:{case.pk}" and e.payload["sha256"] == av.blob.sha256
+    assert verify.run().ok
+
+
+def test_an_upload_resumes_from_where_the_server_stands_even_after_a_restart(org, samples):
+    case = org.case()
+    data = samples.video.read_bytes()
+    u = actions.start_upload(by=org.zhang, case=case, filename="clip.mp4", size=len(data))
+    half = len(data) // 2
+    actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=0, read=io.BytesIO(data[:half]).read, length=half)
+    with pytest.raises(ValidationError) as e:  # the client thinks it sent nothing
+        actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=0, read=io.BytesIO(data).read, length=len(data))
+    assert f"已接收 {half} 字节" in e.value.messages[0]
+    broken = io.BytesIO(data[half:half + 100])  # the connection drops mid-chunk
+    with pytest.raises(ValidationError):
+        actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=half, read=broken.read, length=len(data) - half)
+    actions._hashers.clear()  # the server restarted
+    actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=half, read=io.BytesIO(data[half:]).read,
+                         length=len(data) - half)
+    av = actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "body_camera"})
+    assert av.blob.sha256 == hashlib.sha256(data).hexdigest() and av.blob.size == len(data)
+    assert actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={}) == av  # a retried completion
+
+
+def test_a_hash_that_does_not_match_the_bytes_is_refused_and_nothing_is_recorded(org, samples):
+    with pytest.raises(ValidationError) as e:
+        upload(org.zhang, org.case(), samples.photo, sha256="0" * 64)
+    assert "校验值不符" in e.value.message_dict["sha256"][0]
+    assert not AvRecord.objects.exists() and not Blob.objects.exists()
+
+
+def test_the_same_bytes_uploaded_twice_are_stored_once_and_referenced_twice(org, samples):
+    case = org.case()
+    first, _ = upload(org.zhang, case, samples.photo)
+    second, _ = upload(org.li, case, samples.photo)
+    assert first.pk != second.pk and first.blob_id == second.blob_id and Blob.objects.filter(
+        sha256=first.blob.sha256).count() == 1
+    assert Entry.objects.get(seq=second.ledger_seq).payload["new_bytes"] is False
+
+
+def test_a_file_without_its_own_capture_time_needs_one_entered_and_is_marked_so(org, samples, tmp_path):
+    case = org.case()
+    bare = write_jpeg(tmp_path / "bare.jpg", when=None, gps=False)
+    with pytest.raises(ValidationError) as e:
+        upload(org.zhang, case, bare, facts={"source": "camera"})
+    assert "请填写拍摄开始时间" in e.value.message_dict["capture_start"][0]
+    when = timezone.localtime() - timedelta(hours=2)
+    av, _ = upload(org.zhang, case, bare, facts={"source": "camera", "capture_start": when.isoformat(),
+                                                  "place": "星海广场东侧"})
+    assert av.capture_time_source == "entered" and av.capture_start == av.capture_end and av.place == "星海广场东侧"
+
+
+def test_who_may_upload_to_a_case(org, samples):
+    case = org.case()
+    for outsider in (org.liu, org.admin, org.auditor):
+        with pytest.raises(Denied):
+            actions.start_upload(by=outsider, case=case, filename="a.jpg", size=10)
+    actions.start_upload(by=org.records, case=case, filename="a.jpg", size=10)  # the bureau's 专人
+    u = actions.start_upload(by=org.zhang, case=case, filename="a.jpg", size=10)
+    with pytest.raises(Denied):  # another person cannot write into zhang's upload
+        actions.append_chunk(by=org.li, upload_id=u.pk, offset=0, read=io.BytesIO(b"x" * 10).read, length=10)
+
+
+@pytest.mark.parametrize("name,size,field", [("", 10, "filename"), ("a/../b.mp4", 10, "filename"),
+                                             ("a.mp4", 0, "size"), ("a.mp4", 65 * 1024 ** 3, "size")])
+def test_bad_upload_declarations_are_refused_with_the_field(org, name, size, field):
+    with pytest.raises(ValidationError) as e:
+        actions.start_upload(by=org.zhang, case=org.case(), filename=name, size=size)
+    assert field in e.value.message_dict and not Upload.objects.exists()
+
+
+def test_an_upload_later_than_24_hours_after_recording_is_late_unless_remote_work_moves_the_clock(org, samples):
+    av, _ = upload(org.zhang, org.case(), samples.photo)  # taken 2024-05-01, uploaded now
+    t = actions.timeliness(av)
+    assert t["late"] and t["due_at"] == av.capture_end + timedelta(hours=24)
+    back = timezone.now() - timedelta(hours=3)
+    remote = actions.declare_remote_work(by=org.zhang, staff=org.zhang, kind="remote_area",
+                                         started_at=av.capture_end - timedelta(days=1), returned_at=back,
+                                         reason="赴边远山区连续执法检查")
+    assert actions.remote_work_for(av) == remote
+    t = actions.timeliness(av, actions.remote_work_for(av))
+    assert not t["late"] and t["due_at"] == back + timedelta(hours=24)
+    with pytest.raises(Denied):  # an officer declares only for himself
+        actions.declare_remote_work(by=org.zhang, staff=org.li, kind="away", started_at=back, returned_at=back,
+                                    reason="x")
+
+
+def test_originals_and_records_cannot_be_deleted_or_rewritten(org, samples):
+    av, _ = upload(org.zhang, org.case(), samples.photo)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Blob.objects.filter(pk=av.blob_id).update(sha256="0" * 64)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AvRecord.objects.filter(pk=av.pk).delete()
+    assert not hasattr(get_store(), "delete")
+
+
+def test_a_file_that_is_not_media_is_refused_before_anything_is_stored(org, tmp_path):
+    fake = tmp_path / "clip.mp4"
+    fake.write_text("这不是视频" * 100, encoding="utf-8")
+    with pytest.raises(ValidationError) as e:
+        _, u = upload(org.zhang, org.case(), fake)
+    assert "file" in e.value.message_dict
+    assert not list(get_store().iter_objects()) and not Blob.objects.exists()
+    assert not Upload.objects.exists() and not list(ingest.staging_dir().glob("*.part"))
