@@ -157,3 +157,28 @@ def test_a_file_that_is_not_media_is_refused_before_anything_is_stored(org, tmp_
     assert "file" in e.value.message_dict
     assert not list(get_store().iter_objects()) and not Blob.objects.exists()
     assert not Upload.objects.exists() and not list(ingest.staging_dir().glob("*.part"))
+
+
+def test_a_damaged_video_is_kept_and_flagged_and_needs_its_time_entered(org, samples, tmp_path):
+    cut = tmp_path / "power-cut.mp4"  # a camera that lost power: the header is there, the index is not
+    cut.write_bytes(samples.video.read_bytes()[:4096])
+    case = org.case()
+    with pytest.raises(ValidationError) as e:
+        upload(org.zhang, case, cut)
+    assert "capture_start" in e.value.message_dict  # nothing in the file says when
+    assert not list(get_store().iter_objects())  # refused facts leave nothing stored
+    when = timezone.localtime() - timedelta(hours=1)
+    av, _ = upload(org.zhang, case, cut, facts={"source": "body_camera", "capture_start": when.isoformat()})
+    assert av.damaged and av.kind == "video" and av.mime == "video/mp4" and "已损坏" in av.note_list[0]
+    assert get_store().exists(av.blob.sha256) and not Derivative.objects.filter(original=av.blob).exists()
+    assert verify.run().ok
+
+
+@pytest.mark.parametrize("name", ["scene.jpg", "interview.m4a"])
+def test_content_that_contradicts_the_extension_is_refused(org, samples, name):
+    data = samples.video.read_bytes()
+    u = actions.start_upload(by=org.zhang, case=org.case(), filename=name, size=len(data))
+    actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=0, read=io.BytesIO(data).read, length=len(data))
+    with pytest.raises(ValidationError) as e:
+        actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={})
+    assert "与扩展名" in e.value.message_dict["file"][0] and not Blob.objects.exists()

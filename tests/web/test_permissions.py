@@ -5,6 +5,8 @@ case X belongs to another bureau. Each row lists every persona exactly once unde
 must get, so a new persona or a new page cannot be forgotten silently.
 """
 
+import io
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -14,6 +16,8 @@ from lawtrail.records import actions as records
 from lawtrail.records import catalogue
 from tests.factories import Org
 from lawtrail.records.examples import sample_values
+from lawtrail.media import actions as media
+from tests.media.samples import write_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -97,11 +101,55 @@ TABLE = [
      {"notified_how": "phone", "notified_at": "2026-01-01T08:00:00+08:00"}),
     ("POST", "/complaints/{C}/", {302: "anon", 403: "zhang liu head_a head_b legal chief records supervisor auditor admin",
                                   404: "other"}, {"form": "decide", "decision": "approve"}),
+    # 音像记录: {M} is a photo of case A, {U} an unfinished upload of 张伟's to case A (10 bytes declared).
+    ("GET", "/cases/{A}/media/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                  404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/cases/{X}/media/", {302: "anon", 200: "other", 404: "zhang liu head_a head_b legal chief records supervisor",
+                                  403: "auditor admin"}),
+    ("GET", "/cases/{A}/media/upload/", {302: "anon", 200: "zhang head_a records", 404: "liu head_b other",
+                                         403: "legal chief supervisor auditor admin"}),
+    ("GET", "/cases/{A}/media/{M}/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                      404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/cases/{B}/media/{M}/", {302: "anon", 404: "zhang liu head_a head_b legal chief records supervisor other",
+                                      403: "auditor admin"}),
+    ("GET", "/cases/{A}/media/{M}/original/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                               404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/cases/{A}/media/{M}/original/?download=1", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                                          404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/cases/{A}/media/{M}/thumbnail/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                                404: "liu head_b other", 403: "auditor admin"}),
+    ("POST", "/media/uploads/", {401: "anon", 201: "zhang head_a records", 404: "liu head_b other",
+                                 403: "legal chief supervisor auditor admin"},
+     {"case": "{A}", "filename": "现场照片.jpg", "size": 1000}),
+    ("GET", "/media/uploads/{U}/", {401: "anon", 200: "zhang", 404: "liu head_a head_b records other",
+                                    403: "legal chief supervisor auditor admin"}),
+    ("PUT", "/media/uploads/{U}/?offset=0", {401: "anon", 200: "zhang", 404: "liu head_a head_b records other",
+                                             403: "legal chief supervisor auditor admin"}, b"0123456789"),
+    ("POST", "/media/uploads/{U}/complete/", {401: "anon", 400: "zhang", 404: "liu head_a head_b records other",
+                                              403: "legal chief supervisor auditor admin"}, {"source": "camera"}),
+    ("GET", "/media/remote-work/new/", {302: "anon", 200: "zhang liu head_a head_b records other",
+                                        403: "legal chief supervisor auditor admin"}),
+    ("POST", "/media/remote-work/new/", {302: "anon", 400: "zhang liu head_a head_b records other",
+                                         403: "legal chief supervisor auditor admin"}),
 ]
+TABLE += [
+    ("GET", "/api/v1/cases/{A}/media", {401: "anon", 200: "zhang head_a legal chief records supervisor",
+                                        404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/api/v1/cases/{A}/media/{M}", {401: "anon", 200: "zhang head_a legal chief records supervisor",
+                                            404: "liu head_b other", 403: "auditor admin"}),
+    ("POST", "/api/v1/cases/{A}/media/uploads", {401: "anon", 201: "zhang head_a records", 404: "liu head_b other",
+                                                 403: "legal chief supervisor auditor admin"},
+     {"filename": "a.jpg", "size": 4}),
+    ("GET", "/api/v1/media/uploads/{U}", {401: "anon", 200: "zhang",
+                                          403: "liu head_a head_b legal chief records supervisor auditor admin other"}),
+]
+JSON_PATHS = ("/api/", "/media/uploads/")  # bodies sent as JSON; the others as a form
 
 
 @pytest.fixture
-def world():
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
     org = Org.build()
     other = Org.build(code="sifa", abbr="金普司法", profile="004")
     case_a = org.case()
@@ -121,8 +169,13 @@ def world():
     decision = records.create_draft(by=org.zhang, case=case_a, kind=kind.code, values=sample_values(kind))
     service = records.record_service(by=org.zhang, version=records.finalise(by=org.zhang, document=decision),
                                      method="direct", recipient="王某", served_at=timezone.now())
+    photo = write_jpeg(tmp_path / "photo.jpg").read_bytes()
+    u = media.start_upload(by=org.zhang, case=case_a, filename="photo.jpg", size=len(photo))
+    media.append_chunk(by=org.zhang, upload_id=u.pk, offset=0, read=io.BytesIO(photo).read, length=len(photo))
+    av = media.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "camera"})
+    pending = media.start_upload(by=org.zhang, case=case_a, filename="clip.mp4", size=10)
     ids = {"A": case_a.pk, "B": case_b.pk, "X": case_x.pk, "C": complaint.pk, "XC": other_complaint.pk,
-           "R": case_a.steps.get().pk, "D": doc.pk, "S": decision.pk, "SV": service.pk}
+           "R": case_a.steps.get().pk, "D": doc.pk, "S": decision.pk, "SV": service.pk, "M": av.pk, "U": pending.pk}
     return people, ids
 
 
@@ -147,8 +200,11 @@ def test_each_role_gets_exactly_the_access_the_table_gives(world, method, path, 
                 client.force_login(people[persona].user)
             if method == "GET":
                 r = client.get(url)
-            elif url.startswith("/api/"):
-                r = client.post(url, body or {"reason": ""}, content_type="application/json")
+            elif method == "PUT":
+                r = client.put(url, body, content_type="application/octet-stream")
+            elif url.startswith(JSON_PATHS):
+                sent = {k: int(v.format(**ids)) if v in ("{A}", "{B}", "{X}") else v for k, v in (body or {}).items()}
+                r = client.post(url, sent or {"reason": ""}, content_type="application/json")
             else:
                 r = client.post(url, body or {})
             got[persona] = r.status_code

@@ -9,6 +9,7 @@ import fcntl
 import json
 import os
 import re
+import stat
 import tempfile
 import threading
 from datetime import datetime, timedelta
@@ -112,6 +113,16 @@ def _hasher(u: Upload, path: Path) -> Hasher:
     return h
 
 
+_STORED = "该上传已收齐并存入存储，不能再写入；请完成上传"
+
+
+def _open_for_chunk(path: Path):
+    try:
+        return open(path, "r+b")
+    except PermissionError:  # made read-only when the store adopted it (and we are not root)
+        raise ValidationError({"offset": _STORED}) from None
+
+
 def append_chunk(*, by: Staff, upload_id, offset: int, read, length: int) -> Upload:
     """Write ``length`` bytes from ``read(n)`` at ``offset``, which must be where the upload stands
     (a client that lost track asks ``received`` and resumes from there).
@@ -124,11 +135,13 @@ def append_chunk(*, by: Staff, upload_id, offset: int, read, length: int) -> Upl
     """
     u = upload_of(by, upload_id)
     path = ingest.staged(u.pk)
-    with open(path, "r+b") as f:
+    with _open_for_chunk(path) as f:
         fcntl.flock(f, fcntl.LOCK_EX)  # step 1; released when the file closes
         u.refresh_from_db()
         if u.record_id:
             raise ValidationError({"offset": "该上传已完成"})
+        if not os.fstat(f.fileno()).st_mode & stat.S_IWUSR:  # adopted by the store: it is an original now
+            raise ValidationError({"offset": _STORED})
         if offset != u.received:
             raise ValidationError({"offset": f"续传位置不符：服务器已接收 {u.received} 字节，请从该位置继续"})
         if length <= 0 or length > MAX_CHUNK_BYTES or u.received + length > u.size:
@@ -138,15 +151,18 @@ def append_chunk(*, by: Staff, upload_id, offset: int, read, length: int) -> Upl
         f.seek(u.received)  # step 2
         f.truncate()  # bytes past the saved offset were never acknowledged
         left = length
-        while left:
-            block = read(min(CHUNK_SIZE, left))
-            if not block:
-                raise ValidationError({"length": "连接中断：收到的字节少于声明的分块大小，请从已接收位置续传"})
-            f.write(block)
-            hasher.update(block)
-            left -= len(block)
-        f.flush()
-        os.fsync(f.fileno())
+        try:
+            while left:
+                block = read(min(CHUNK_SIZE, left))
+                if not block:
+                    raise ValidationError({"length": "连接中断：收到的字节少于声明的分块大小，请从已接收位置续传"})
+                f.write(block)
+                hasher.update_behind(block)  # SM3 of this block runs on while the next is read and written
+                left -= len(block)
+            f.flush()
+            os.fsync(f.fileno())  # meanwhile SM3 of the last block finishes
+        finally:
+            hasher.settle()
         moved = Upload.objects.filter(pk=u.pk, received=offset, record__isnull=True).update(  # step 3
             received=offset + length, updated_at=timezone.now())
         if not moved:
@@ -174,14 +190,14 @@ def complete_upload(*, by: Staff, upload_id, facts: dict) -> AvRecord:
             _hashers[str(u.pk)] = (u.received, hasher)
         try:
             i = ingest.run(ingest.Ingest(path=path, filename=u.filename, digests=hasher.digests(),
-                                         claimed_sha256=u.sha256))
+                                         claimed_sha256=u.sha256), check=_prepare(by, u.case, facts))
         except ValidationError as e:
             if {"file", "sha256"} & set(e.message_dict):  # the bytes themselves are refused: start again
                 ingest.discard(path)
                 Upload.objects.filter(pk=u.pk).delete()
             raise
         with transaction.atomic():
-            av = _write(by=by, case=u.case, i=i, facts=facts)
+            av = _write(by=by, case=u.case, i=i)
             if not Upload.objects.filter(pk=u.pk, record__isnull=True).update(record=av):
                 raise ValidationError({"__all__": "该上传已由另一请求完成"})
             transaction.on_commit(lambda: ingest.discard(path))
@@ -211,15 +227,22 @@ def ingest_file(*, by: Staff, source: Path, case: Case | None, facts: dict, file
                     on_read(w.size)
             out.flush()
             os.fsync(out.fileno())
-        i = ingest.run(ingest.Ingest(path=path, filename=clean_filename(filename or source.name), digests=w.digests()))
-        if decide is not None:
-            i.facts, case = decide(i.facts)
-            may_upload(by, case)
+        chosen = case
+
+        def check(i: ingest.Ingest) -> None:
+            nonlocal chosen
+            if decide is not None:
+                i.facts, chosen = decide(i.facts)
+                may_upload(by, chosen)
+            _prepare(by, chosen, facts)(i)
+
+        i = ingest.run(ingest.Ingest(path=path, filename=clean_filename(filename or source.name), digests=w.digests()),
+                       check=check)
         with transaction.atomic():
             if before_write is not None:
                 ledger.lock()
                 before_write(i.digests)
-            return _write(by=by, case=case, i=i, facts=facts)
+            return _write(by=by, case=chosen, i=i)
     finally:
         ingest.discard(path)
 
@@ -236,22 +259,34 @@ def _blob(actor: str, digests, mime: str) -> Blob:
     return b
 
 
-def _write(*, by: Staff, case: Case | None, i: ingest.Ingest, facts: dict) -> AvRecord:
+def _prepare(by: Staff, case: Case | None, facts: dict):
+    """The ingest's ``check`` (ingest.run): the AvRecord built from the probe and the uploader's
+    facts, unsaved, before a byte is stored — so facts that are refused leave nothing behind."""
+
+    def check(i: ingest.Ingest) -> None:
+        p = i.facts
+        av = AvRecord(bureau=by.bureau, case=case, filename=i.filename, kind=p.kind, mime=p.mime, damaged=i.damaged,
+                      uploaded_by=by, notes=json.dumps(list(p.notes), ensure_ascii=False),
+                      duration_ms=int(p.duration * 1000) if p.duration is not None else None,
+                      video_codec=p.video_codec or "", audio_codec=p.audio_codec or "", width=p.width,
+                      height=p.height, gps_lat=p.gps.lat if p.gps else None, gps_lon=p.gps.lon if p.gps else None)
+        _apply_facts(av, by, case, p, facts)
+        i.record = av
+
+    return check
+
+
+def _write(*, by: Staff, case: Case | None, i: ingest.Ingest) -> AvRecord:
     ledger.lock()  # one writer at a time decides whether the bytes are new (stored once)
-    p = i.facts
-    original = _blob(_actor(by), i.digests, p.mime)
+    original = _blob(_actor(by), i.digests, i.facts.mime)
     for purpose, d, mime in i.derived:
         derived = _blob(_actor(by), d, mime)
         if not Derivative.objects.filter(original=original, purpose=purpose).exists():
             record(actor=_actor(by), action="media.derivative_made", subject=f"blob:{original.sha256}",
                    create=Derivative(original=original, blob=derived, purpose=purpose, made_at=timezone.now()),
                    payload={"purpose": purpose, "sha256": d.sha256})
-    av = AvRecord(bureau=by.bureau, case=case, blob=original, filename=i.filename, kind=p.kind, mime=p.mime,
-                  uploaded_by=by, uploaded_at=timezone.now(), notes=json.dumps(list(p.notes), ensure_ascii=False),
-                  duration_ms=int(p.duration * 1000) if p.duration is not None else None,
-                  video_codec=p.video_codec or "", audio_codec=p.audio_codec or "", width=p.width, height=p.height,
-                  gps_lat=p.gps.lat if p.gps else None, gps_lon=p.gps.lon if p.gps else None)
-    _apply_facts(av, by, case, p, facts)
+    av = i.record
+    av.blob, av.uploaded_at = original, timezone.now()
     av.save()
     if jobs.wants_playback_copy(av.kind, av.duration_ms, av.height):
         jobs.enqueue(original)

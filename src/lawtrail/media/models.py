@@ -125,6 +125,7 @@ class AvRecord(Tracked):
     label_handlers = models.CharField("标注：承办人", max_length=200, blank=True)
     retention = models.CharField("保存期限", max_length=10, choices=RETENTION.items(), default="case_file")
     retention_reason = models.CharField("保存期限理由", max_length=200, blank=True)
+    damaged = models.BooleanField("文件损坏（原件已按原样保存）", default=False)
     notes = models.TextField("元数据说明(JSON)", default="[]")
     uploaded_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="上传人")
     uploaded_at = models.DateTimeField("上传时间")
@@ -132,8 +133,8 @@ class AvRecord(Tracked):
     tracked_fields = ("bureau", "case", "step", "document", "blob", "filename", "kind", "mime", "source", "device",
                       "recorded_by", "capture_start", "capture_end", "capture_time_source", "capture_zone_assumed",
                       "gps_lat", "gps_lon", "place", "duration_ms", "video_codec", "audio_codec", "width", "height",
-                      "label_case_number", "label_party", "label_handlers", "retention", "retention_reason", "notes",
-                      "uploaded_by", "uploaded_at")
+                      "label_case_number", "label_party", "label_handlers", "retention", "retention_reason", "damaged",
+                      "notes", "uploaded_by", "uploaded_at")
 
     class Meta:
         verbose_name = verbose_name_plural = "音像记录"

@@ -529,3 +529,32 @@ def _container_mime(fmt: str, brand: str, kind: str) -> tuple[str, str]:
         return "ogg", f"{kind}/ogg"
     name = fmt.split(",")[0]
     return name, _AV_MIME.get(name, "application/octet-stream")
+
+
+# --- what a damaged file still is ---------------------------------------------------------------
+
+# (offset, magic, kind, mime, container): the signatures of the formats cameras, recorders and
+# phones write. A file that starts like one of them but cannot be read is damaged evidence —
+# kept and flagged (ingest.probe) rather than refused, because it cannot be recorded again.
+SIGNATURES = (
+    (4, b"ftyp", "video", "video/mp4", "mp4"), (4, b"moov", "video", "video/quicktime", "mov"),
+    (4, b"mdat", "video", "video/quicktime", "mov"), (4, b"wide", "video", "video/quicktime", "mov"),
+    (0, b"\x1aE\xdf\xa3", "video", "video/x-matroska", "matroska"), (0, b"FLV", "video", "video/x-flv", "flv"),
+    (0, b"0&\xb2u\x8ef\xcf\x11", "video", "video/x-ms-asf", "asf"), (8, b"AVI ", "video", "video/x-msvideo", "avi"),
+    (8, b"WAVE", "audio", "audio/wav", "wav"), (0, b"ID3", "audio", "audio/mpeg", "mp3"),
+    (0, b"#!AMR", "audio", "audio/amr", "amr"), (0, b"\xff\xd8\xff", "photo", "image/jpeg", "jpeg"),
+    (0, b"\x89PNG\r\n\x1a\n", "photo", "image/png", "png"),
+)
+
+
+def recognise(path: str | os.PathLike) -> tuple[str, str, str] | None:
+    """(kind, mime, container) from the file's first bytes alone, or None: for a file ``probe``
+    could not read. MPEG-TS is recognised by its sync byte every 188 bytes."""
+    with open(path, "rb") as f:
+        head = f.read(4 + 188 * 2)
+    for offset, magic, kind, mime, container in SIGNATURES:
+        if head[offset:offset + len(magic)] == magic:
+            return kind, mime, container
+    if len(head) > 376 and head[0] == head[188] == head[376] == 0x47:
+        return "video", "video/mp2t", "mpegts"
+    return None

@@ -3,6 +3,7 @@ from django.urls import path
 
 from .forms import LoginForm
 from .views import audit, cases, complaints, documents, work
+from .views import media
 
 urlpatterns = [
     path("", work.home, name="home"),
@@ -29,6 +30,15 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<int:document_id>/services/<int:service_id>/receipt/",
          documents.service_receipt, name="service_receipt"),
     path("cases/<int:case_id>/documents/<int:document_id>/<str:fmt>/", documents.document_file, name="document_file"),
+    path("cases/<int:case_id>/media/", media.case_media, name="case_media"),
+    path("cases/<int:case_id>/media/upload/", media.upload_page, name="media_upload"),
+    path("cases/<int:case_id>/media/<int:record_id>/", media.record_detail, name="media_record"),
+    path("cases/<int:case_id>/media/<int:record_id>/original/", media.original, name="media_original"),
+    path("cases/<int:case_id>/media/<int:record_id>/thumbnail/", media.thumbnail, name="media_thumbnail"),
+    path("media/uploads/", media.upload_start, name="media_upload_start"),
+    path("media/uploads/<uuid:upload_id>/", media.upload_chunk, name="media_upload_chunk"),
+    path("media/uploads/<uuid:upload_id>/complete/", media.upload_complete, name="media_upload_complete"),
+    path("media/remote-work/new/", media.remote_work_new, name="remote_work_new"),
     path("complaints/", complaints.complaint_list, name="complaints"),
     path("complaints/new/", complaints.complaint_new, name="complaint_new"),
     path("complaints/<int:complaint_id>/", complaints.complaint_detail, name="complaint"),

@@ -21,6 +21,15 @@ keeps these promises; ``tests/media/test_storage.py`` holds each backend to them
    error in the middle leaves nothing under the final name.
 5. **Streaming.** Files of many GB go in and out in bounded memory: ``put_file`` streams from
    the local file, ``open`` and ``read_range`` return file-like objects to read in chunks.
+6. **Adopting.** ``adopt`` stores a file this server wrote and hashed itself as it wrote it
+   (an upload's staging file, ``digests.Hasher``) — never digests a client sent. It answers as
+   ``put_file`` does and keeps promises 2–4, but may skip ``put_file``'s re-reading: the
+   filesystem store makes the file itself the object (read-only, fsync'ed, hard-linked to its
+   final name — a link never replaces a name, and the file is complete before it is linked), so
+   the bytes are written once and hashed once; a store that must send the bytes elsewhere (S3)
+   does ``put_file``. Staging under ``staging_dir()`` (when the store names one) is what makes
+   adopting a link rather than a copy. After ``adopt`` the caller never writes to the file
+   again; it may only remove its own name for it.
 
 Reads raise ``ObjectMissing`` for a name the store does not hold, and ``ValueError`` for a
 string that is not a SHA-256 (so no caller can reach outside the store with a crafted name).
@@ -35,6 +44,7 @@ import io
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from ..digests import CHUNK_SIZE, Digests
@@ -89,6 +99,18 @@ class Store(abc.ABC):
         Raises ``DigestMismatch`` if the file's size or SHA-256 differ from ``digests`` and
         ``OverwriteRefused`` if the name is taken by an object of another size.
         """
+
+    def adopt(self, path: str | os.PathLike, digests: Digests) -> bool:
+        """Store the local file ``path``, written and hashed by this server (``digests`` are its own,
+        computed from the bytes as they were written), the cheapest way the backend can: see
+        promise 6. Same answers and errors as ``put_file``; the caller must not write to ``path``
+        afterwards (it may be the object itself). Here: ``put_file``, which reads the file anyway."""
+        return self.put_file(path, digests)
+
+    def staging_dir(self) -> Path | None:
+        """A local directory to write files that will be ``adopt``ed, so adopting them costs no
+        copy (the same filesystem as the objects); ``None``: any local directory will do."""
+        return None
 
     @abc.abstractmethod
     def exists(self, sha256: str) -> bool:

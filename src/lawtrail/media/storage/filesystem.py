@@ -7,6 +7,11 @@ replaces an existing name, so two writers of the same bytes cannot clobber each 
 final name only ever points at a complete, durable file; the directory is then fsync'ed so the
 name survives a power cut. A crash leaves at most a ``*.part`` file in ``.incoming`` — never a
 partial object.
+
+An upload is staged in ``objects/.incoming/uploads/`` (``staging_dir``) and ``adopt``ed: the
+staged file itself — fsync'ed chunk by chunk and hashed by the server as it was written — is made
+read-only, fsync'ed and hard-linked to its final name the same way, so its bytes are written once
+and read by nobody in between (a 2 GB clip is not copied and hashed a second time).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..digests import CHUNK_SIZE, Digests, background
-from .base import (LimitedReader, ObjectMissing, RangeNotSatisfiable, Store, StoredObject, already_stored,
+from .base import (LimitedReader, ObjectMissing, RangeNotSatisfiable, Store, StoredObject, StoreError, already_stored,
                    check_bytes, check_range, check_sha256, is_sha256, sha256_and_size, verify_file)
 
 _HEX2 = frozenset(f"{i:02x}" for i in range(256))
@@ -69,6 +74,39 @@ class FilesystemStore(Store):
             return True
         finally:
             os.unlink(tmp)
+
+    def staging_dir(self) -> Path:
+        return self.incoming / "uploads"  # inside objects: the same filesystem, so adopting is a link
+
+    def adopt(self, path, digests: Digests) -> bool:
+        """Make the file at ``path`` the object itself (contract, promise 6): no copy, no re-read —
+        ``digests`` are the server's own, computed as the file was written. Its size is checked
+        (free); an existing object is left alone (``False``) and the file is not touched."""
+        final = self.path(digests.sha256)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise StoreError(f"{os.fspath(path)} 不是普通文件，未存储")
+            if st.st_size != digests.size:
+                check_bytes(st.st_size, digests.sha256, digests)  # DigestMismatch: the sizes differ
+            if (size := self._stored_size(digests.sha256)) is not None:
+                return already_stored(digests, size)
+            os.fchmod(fd, 0o444)  # read-only before it has a name anyone else opens
+            os.fsync(fd)  # the mode, and any byte not yet durable (an upload fsyncs every chunk: cheap)
+            _make_dirs(final.parent)
+            try:
+                _link_open_file(fd, path, final)  # refuses an existing name: never replaces an object
+            except FileExistsError:  # another writer stored it since we looked
+                return already_stored(digests, self._stored_size(digests.sha256))
+            except OSError as e:
+                if e.errno != errno.EXDEV:
+                    raise
+                return self.put_file(path, digests)  # staged on another filesystem after all: copy
+            _fsync_dir(final.parent)
+            return True
+        finally:
+            os.close(fd)
 
     def _stored_size(self, sha256: str) -> int | None:
         try:
@@ -141,6 +179,13 @@ def _copy(path, fd: int) -> None:
             done = 0
             while done < n:
                 done += os.write(fd, view[done:n])
+
+
+def _link_open_file(fd: int, path, final: Path) -> None:
+    """Hard-link the open file ``fd`` — the very file that was checked and made read-only, even if
+    ``path`` was swapped meanwhile — to ``final``; by its path where /proc is not mounted."""
+    proc = f"/proc/self/fd/{fd}"
+    os.link(proc if os.path.exists(proc) else path, final)  # follows the /proc link to the file
 
 
 def _make_dirs(d: Path) -> None:
