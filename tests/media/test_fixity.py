@@ -33,6 +33,17 @@ def test_intact_originals_pass_and_are_counted(org, samples):
     assert report.counts["media_bytes"] >= av.blob.size
 
 
+def test_bytes_no_record_names_are_counted_not_called_tampering(org, samples, tmp_path):
+    from lawtrail.media.digests import hash_file
+
+    upload(org.zhang, org.case(), samples.photo)
+    stray = write_jpeg(tmp_path / "stray.jpg", when="2024:06:01 08:00:00")
+    get_store().put_file(stray, hash_file(stray))  # as if a completion crashed before its commit
+    report = verify.run()
+    assert report.ok and report.counts["media_unrecorded"] == 1
+    assert report.notes["media_unrecorded"] == [hash_file(stray).sha256]
+
+
 def test_a_changed_original_is_named_with_what_differs(org, samples):
     av, _ = upload(org.zhang, org.case(), samples.photo)
     path = stored_file(av)

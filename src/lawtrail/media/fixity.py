@@ -10,6 +10,11 @@ Registered with ``lawtrail verify``, which runs it after the ledger's own checks
    the Blob row (whose state is itself proved against its ledger entry by ``check_rows``) is
    ``object_changed``, naming the file and what differs.
 
+4. On a full check, count the objects the store holds that no Blob names: bytes stored by an
+   upload whose completion crashed before its commit. They are not evidence of tampering (no
+   record ever named them) and the store never deletes; they are counted and listed for the
+   operator, and a later upload of the same bytes adopts them.
+
 ``options["media_progress"](done_bytes, total_bytes)`` is called as bytes are read.
 ``options["media"] = False`` skips the whole check (a quick ledger-only verify).
 """
@@ -68,3 +73,15 @@ def check_objects(report, using: str) -> None:
             report.add("object_changed", where, f"存储的字节与记录不符（{'、'.join(differs)}不同）：原件被改动或损坏")
     report.counts["media_objects"] = len(blobs)
     report.counts["media_bytes"] = total
+    if opts.get("media_sample") is None:  # step 4, on a full check only
+        known = set(_recorded_sha256s(using))
+        stray = [o.sha256 for o in store.iter_objects() if o.sha256 not in known]
+        report.counts["media_unrecorded"] = len(stray)
+        if stray:
+            report.notes["media_unrecorded"] = stray[:100]
+
+
+def _recorded_sha256s(using: str):
+    from .models import Blob
+
+    return Blob.objects.using(using).values_list("sha256", flat=True).iterator()

@@ -66,6 +66,9 @@ class Command(BaseCommand):
             if "media_objects" in c:
                 self.stdout.write(f"音像原件复核：{c['media_objects']} 个对象，{c['media_bytes'] / 2 ** 20:.1f} MB"
                                   + ("（抽查）" if sample is not None else ""))
+            if c.get("media_unrecorded"):
+                self.stdout.write(f"注意：存储中有 {c['media_unrecorded']} 个对象未被任何记录引用（上传在完成前中断所留，"
+                                  "不是篡改；再次上传相同文件时会被沿用）")
             if report.ok:
                 self.stdout.write("✓ 完整：哈希链、默克尔树、检查点签名" + ("、外部检查点一致性" if text else "") + "均一致")
             for p in report.problems:
