@@ -133,6 +133,13 @@ TABLE = [
                                          403: "legal chief supervisor auditor admin"}),
 ]
 TABLE += [
+    # {DV}: team A's body camera, assigned to 张伟
+    ("GET", "/media/devices/", {302: "anon", 200: SEE, 403: "auditor admin"}),
+    ("GET", "/media/devices/{DV}/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                     404: "liu head_b other", 403: "auditor admin"}),
+    ("POST", "/media/devices/{DV}/", {302: "anon head_a records", 404: "liu head_b other",
+                                      403: "zhang legal chief supervisor auditor admin"},
+     {"status": "repair", "unit": "{TEAM_A}", "assigned_to": "{ZHANG}"}),
     ("GET", "/api/v1/cases/{A}/media", {401: "anon", 200: "zhang head_a legal chief records supervisor",
                                         404: "liu head_b other", 403: "auditor admin"}),
     ("GET", "/api/v1/cases/{A}/media/{M}", {401: "anon", 200: "zhang head_a legal chief records supervisor",
@@ -174,8 +181,10 @@ def world(settings, tmp_path):
     media.append_chunk(by=org.zhang, upload_id=u.pk, offset=0, read=io.BytesIO(photo).read, length=len(photo))
     av = media.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "camera"})
     pending = media.start_upload(by=org.zhang, case=case_a, filename="clip.mp4", size=10)
+    camera = media.register_device(by=org.records, serial="DSJ-A-01", unit=org.team_a, assigned_to=org.zhang)
     ids = {"A": case_a.pk, "B": case_b.pk, "X": case_x.pk, "C": complaint.pk, "XC": other_complaint.pk,
-           "R": case_a.steps.get().pk, "D": doc.pk, "S": decision.pk, "SV": service.pk, "M": av.pk, "U": pending.pk}
+           "R": case_a.steps.get().pk, "D": doc.pk, "S": decision.pk, "SV": service.pk, "M": av.pk, "U": pending.pk,
+           "DV": camera.pk, "TEAM_A": org.team_a.pk, "ZHANG": org.zhang.pk}
     return people, ids
 
 
@@ -206,7 +215,7 @@ def test_each_role_gets_exactly_the_access_the_table_gives(world, method, path, 
                 sent = {k: int(v.format(**ids)) if v in ("{A}", "{B}", "{X}") else v for k, v in (body or {}).items()}
                 r = client.post(url, sent or {"reason": ""}, content_type="application/json")
             else:
-                r = client.post(url, body or {})
+                r = client.post(url, {k: v.format(**ids) for k, v in (body or {}).items()})
             got[persona] = r.status_code
     want = {p: status for status, who in expected.items() for p in who.split()}
     assert got == want

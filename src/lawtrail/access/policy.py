@@ -79,5 +79,21 @@ def visible_parties(user) -> QuerySet:
     return Party.objects.filter(bureau_id=s.bureau_id)
 
 
+def visible_devices(user) -> QuerySet:
+    """Body cameras: the bureau's for those who see the bureau's cases, the unit's for its head,
+    an officer's own."""
+    from lawtrail.media.models import Device
+
+    s = staff_of(user)
+    if s is None or s.role not in roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES:
+        return Device.objects.none()
+    base = Device.objects.filter(bureau_id=s.bureau_id)
+    if s.role in roles.SEES_BUREAU_CASES:
+        return base
+    if s.role == "unit_head":
+        return base.filter(unit_id=s.unit_id)
+    return base.filter(assigned_to_id=s.pk)
+
+
 def can_read_audit(user) -> bool:
     return has_role(user, roles.READS_AUDIT)

@@ -453,15 +453,21 @@ def timeliness(av: AvRecord, remote: RemoteWork | None = None) -> dict:
 
 # --- body cameras --------------------------------------------------------------------------------
 
-def _device_admin(by: Staff) -> None:
-    if by is None or by.role not in {"records_custodian", "unit_head"}:
+DEVICE_ADMINS = frozenset({"records_custodian", "unit_head"})
+
+
+def _device_admin(by: Staff, unit: Unit | None = None) -> None:
+    """The 专人 keeps the bureau's registry; a unit head registers and assigns his unit's cameras."""
+    if by is None or not by.active or by.role not in DEVICE_ADMINS:
         raise Denied("执法记录仪由音像资料管理专人或承办机构负责人登记")
+    if by.role == "unit_head" and (unit is None or unit.pk != by.unit_id):
+        raise Denied("承办机构负责人只能登记和调配本单位的执法记录仪")
 
 
 @transaction.atomic
 def register_device(*, by: Staff, serial: str, model: str = "", unit: Unit | None = None,
                     assigned_to: Staff | None = None) -> Device:
-    _device_admin(by)
+    _device_admin(by, unit)
     serial = (serial or "").strip()
     if not re.fullmatch(r"[0-9A-Za-z._-]{1,60}", serial):
         raise ValidationError({"serial": "设备编号只能含字母、数字、点、下划线和连字符（最多 60 个字符）"})
@@ -478,11 +484,15 @@ def register_device(*, by: Staff, serial: str, model: str = "", unit: Unit | Non
 
 @transaction.atomic
 def update_device(*, by: Staff, device: Device, **changes) -> Device:
-    _device_admin(by)
     d = Device.objects.select_for_update(no_key=True).get(pk=device.pk, bureau=by.bureau)
+    _device_admin(by, d.unit)
     for name in ("model", "unit", "assigned_to", "status"):
         if name in changes:
             setattr(d, name, changes[name])
+    _device_admin(by, d.unit)  # and the unit it moves to
+    for who, name in ((d.unit, "unit"), (d.assigned_to, "assigned_to")):
+        if who is not None and who.bureau_id != by.bureau_id:
+            raise ValidationError({name: "只能选择本机关的单位和人员"})
     if d.status not in Device.STATUSES:
         raise ValidationError({"status": "状态无效"})
     d.save()

@@ -2,8 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
-from .views import audit, cases, complaints, documents, work
-from .views import media
+from .views import audit, cases, complaints, devices, documents, media, work
 
 urlpatterns = [
     path("", work.home, name="home"),
@@ -39,6 +38,8 @@ urlpatterns = [
     path("media/uploads/<uuid:upload_id>/", media.upload_chunk, name="media_upload_chunk"),
     path("media/uploads/<uuid:upload_id>/complete/", media.upload_complete, name="media_upload_complete"),
     path("media/remote-work/new/", media.remote_work_new, name="remote_work_new"),
+    path("media/devices/", devices.device_list, name="devices"),
+    path("media/devices/<int:device_id>/", devices.device_detail, name="device"),
     path("complaints/", complaints.complaint_list, name="complaints"),
     path("complaints/new/", complaints.complaint_new, name="complaint_new"),
     path("complaints/<int:complaint_id>/", complaints.complaint_detail, name="complaint"),

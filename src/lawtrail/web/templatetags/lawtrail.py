@@ -81,3 +81,13 @@ def field_text(value, field) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     return display(field, value)
+
+
+@register.filter
+def timesince_delta(delta) -> str:
+    """A timedelta as people say it: 2 分 5 秒, 1 小时 3 分 (its absolute value)."""
+    seconds = abs(int(delta.total_seconds()))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    parts = [f"{h} 小时" if h else "", f"{m} 分" if m else "", f"{s} 秒" if s or not (h or m) else ""]
+    return " ".join(p for p in parts if p)
