@@ -3,6 +3,8 @@ probed, labelled with the case (004 第二十一条), on the 24-hour clock (000 
 
 import hashlib
 import io
+import os
+import stat
 from datetime import timedelta
 
 import pytest
@@ -182,3 +184,66 @@ def test_content_that_contradicts_the_extension_is_refused(org, samples, name):
     with pytest.raises(ValidationError) as e:
         actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={})
     assert "与扩展名" in e.value.message_dict["file"][0] and not Blob.objects.exists()
+
+
+def test_the_staged_upload_becomes_the_stored_original_without_a_copy(org, samples,
+                                                                     django_capture_on_commit_callbacks):
+    data = samples.video.read_bytes()
+    u = actions.start_upload(by=org.zhang, case=org.case(), filename="clip.mp4", size=len(data))
+    staged = ingest.staged(u.pk)
+    assert staged.parent == get_store().staging_dir()  # inside objects/.incoming: the same filesystem
+    half = len(data) // 2
+    for at, piece in ((0, data[:half]), (half, data[half:])):
+        actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=at, read=io.BytesIO(piece).read, length=len(piece))
+    inode = os.stat(staged).st_ino
+    with django_capture_on_commit_callbacks(execute=False) as committed:
+        av = actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "body_camera"})
+    stored = get_store().path(av.blob.sha256)
+    found = os.stat(stored)
+    assert (found.st_ino, found.st_nlink, stat.S_IMODE(found.st_mode)) == (inode, 2, 0o444)  # linked, not copied
+    for callback in committed:  # once committed, the staging name goes; the original stays
+        callback()
+    assert not staged.exists() and os.stat(stored).st_nlink == 1 and stored.read_bytes() == data
+    assert av.blob.sha256 == hashlib.sha256(data).hexdigest() and av.blob.sm3 == hashlib.new("sm3", data).hexdigest()
+
+
+def test_a_completion_that_fails_after_storing_can_be_retried_and_the_original_is_never_written_again(
+        org, samples, monkeypatch):
+    data = samples.photo.read_bytes()
+    u = actions.start_upload(by=org.zhang, case=org.case(), filename="photo.jpg", size=len(data))
+    actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=0, read=io.BytesIO(data).read, length=len(data))
+
+    def database_gone(**kw):
+        raise DatabaseError("连接中断")
+
+    monkeypatch.setattr(actions, "_write", database_gone)
+    with pytest.raises(DatabaseError):
+        actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "camera"})
+    monkeypatch.undo()
+    stored = get_store().path(hashlib.sha256(data).hexdigest())
+    assert os.stat(stored).st_ino == os.stat(ingest.staged(u.pk)).st_ino  # adopted before the failure
+    for offset, more in ((len(data), b"x"), (0, data)):  # more bytes, or a client that lost track
+        with pytest.raises(ValidationError) as e:
+            actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=offset, read=io.BytesIO(more).read,
+                                 length=len(more))
+        assert "已收齐并存入存储" in e.value.messages[0]
+    assert stored.read_bytes() == data  # root or not, nothing was truncated or appended
+    av = actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "camera"})
+    assert av.blob.sha256 == hashlib.sha256(data).hexdigest() and stored.read_bytes() == data
+    assert (av.blob.sha256, len(data)) in set(get_store().iter_objects())
+
+
+def test_uploads_abandoned_for_days_are_cleaned_up_and_finished_ones_kept(org, samples):
+    from django.core.management import call_command
+
+    done, _ = upload(org.zhang, org.case(), samples.photo)
+    old = actions.start_upload(by=org.zhang, case=org.case(), filename="a.jpg", size=10)
+    actions.append_chunk(by=org.zhang, upload_id=old.pk, offset=0, read=io.BytesIO(b"x" * 4).read, length=4)
+    fresh = actions.start_upload(by=org.zhang, case=org.case(), filename="b.jpg", size=10)
+    Upload.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=8))
+    out = io.StringIO()
+    call_command("media_cleanup", stdout=out)
+    assert "已清理 1 个" in out.getvalue()
+    assert not Upload.objects.filter(pk=old.pk).exists() and not ingest.staged(old.pk).exists()
+    assert Upload.objects.filter(pk=fresh.pk).exists() and Upload.objects.filter(record=done).exists()
+    assert get_store().exists(done.blob.sha256)
