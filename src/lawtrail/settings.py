@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "lawtrail.cases",
     "lawtrail.records",
     "lawtrail.media",
+    "lawtrail.rules",
     "lawtrail.web",
     "lawtrail.api",
 ]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RulesConfig(AppConfig):
+    name = "lawtrail.rules"
+    verbose_name = "规则配置"
+
+    def ready(self):
+        """Load every profile now: a broken profile stops the application from starting, with the
+        file, the line and the reason (profiles.ProfileError is an ImproperlyConfigured)."""
+        from . import profiles
+
+        profiles.load_all()

@@ -1,0 +1,130 @@
+"""Time limits: natural days, hours and working days on the official Chinese calendar.
+
+Working days come from the ``chinese-calendar`` package (official holidays and 调休 working
+weekends, one table per year published by the State Council), overridden day by day by the
+administrator's ``CalendarOverride`` rows — the way to add a year the package does not cover yet.
+A day that neither knows is not guessed: ``CalendarUnknown`` names its year.
+
+How a deadline is counted (``due``):
+
+- ``hours``: the start plus that many hours (行政强制法 第十九条 "二十四小时内").
+- ``days`` (natural) and ``working_days``: the day of the start is not counted; the limit ends at
+  the end (24:00 Beijing time) of the n-th counted day after it (行政处罚法 第八十五条 counts 二日、
+  三日、五日、七日 as working days; 行政许可法 第八十二条, 行政强制法 第六十九条 likewise).
+- Suspensions (中止, 延期 not counted in the period): a list of ``(from, to)`` datetimes. For hours the
+  limit moves by the length of each suspension that begins before it; for days, a day any part of
+  which lies in a suspension is not counted.
+
+Not implemented yet: moving a natural-day limit whose last day is a holiday to the next working
+day (民法典 第二百零三条); no rule here needs it until a profile says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+UNITS = {"hours": "小时", "days": "日", "working_days": "个工作日"}
+MAX_DAYS = 3660  # no limit in any profile is longer than ten years; guards loops over the calendar
+
+
+class CalendarUnknown(Exception):
+    """A working day was asked for a day that neither the calendar package nor an override knows."""
+
+    def __init__(self, day: date):
+        self.day = day
+        super().__init__(f"工作日历尚未包含{day.year}年（{day.isoformat()}）：请系统管理员在“工作日历调整”中录入"
+                         f"{day.year}年的法定节假日和调休工作日后再计算工作日期限")
+
+
+@dataclass(frozen=True)
+class Duration:
+    amount: int
+    unit: str  # one of UNITS
+
+    def __str__(self) -> str:
+        return f"{self.amount}{UNITS[self.unit]}"
+
+
+def parse_duration(text) -> Duration:
+    """``"24 hours"``, ``"90 days"``, ``"7 working days"`` (or ``working_days``). ValueError if not."""
+    parts = str(text).replace("working days", "working_days").split()
+    if len(parts) != 2 or not parts[0].isdigit() or parts[1] not in {*UNITS, "hour", "day", "working_day"}:
+        raise ValueError(f"期限“{text}”的格式应为“数字 单位”，单位为 hours、days 或 working days")
+    unit = parts[1] if parts[1] in UNITS else parts[1] + "s"
+    amount = int(parts[0])
+    if amount <= 0 or (unit != "hours" and amount > MAX_DAYS):
+        raise ValueError(f"期限“{text}”超出范围")
+    return Duration(amount, unit)
+
+
+@dataclass
+class Calendar:
+    """The official calendar with the administrator's overrides ({date: is_workday})."""
+
+    overrides: Mapping[date, bool] = field(default_factory=dict)
+
+    @classmethod
+    def from_db(cls) -> "Calendar":
+        from .models import CalendarOverride
+
+        return cls(dict(CalendarOverride.objects.values_list("date", "is_workday")))
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            raise CalendarUnknown(day) from None
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after ``start`` (``start`` itself not counted)."""
+        return self._count(start, n, working=True, suspensions=())
+
+    def _count(self, start: date, n: int, *, working: bool, suspensions: Iterable[tuple[date, date]]) -> date:
+        suspended = list(suspensions)
+        day, counted = start, 0
+        for _ in range(MAX_DAYS * 2):
+            if counted >= n:
+                return day
+            day += timedelta(days=1)
+            if any(a <= day <= b for a, b in suspended):
+                continue
+            if working and not self.is_workday(day):
+                continue
+            counted += 1
+        raise ValueError("期限过长，无法计算")
+
+    def due(self, start: datetime, duration: Duration, suspensions: Iterable[tuple[datetime, datetime]] = ()) -> datetime:
+        """When a limit of ``duration`` that starts at ``start`` runs out (see the module's rules)."""
+        spans = sorted((a, b) for a, b in suspensions if b > a)
+        if duration.unit == "hours":
+            due = start + timedelta(hours=duration.amount)
+            for a, b in spans:  # each suspension that begins before the (moving) limit pushes it
+                if b > start and a < due:
+                    due += b - max(a, start)
+            return due
+        local = start.astimezone(BEIJING).date()
+        days = [(a.astimezone(BEIJING).date(), b.astimezone(BEIJING).date()) for a, b in spans]
+        last = self._count(local, duration.amount, working=duration.unit == "working_days", suspensions=days)
+        return datetime.combine(last + timedelta(days=1), time(0), tzinfo=BEIJING)
+
+
+def is_workday(day: date) -> bool:
+    """Whether ``day`` is a working day (overrides first, then the official calendar)."""
+    return Calendar.from_db().is_workday(day)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after ``start``, ``start`` itself not counted."""
+    return Calendar.from_db().add_working_days(start, n)
+
+
+def add_natural_days(start: date, n: int) -> date:
+    return start + timedelta(days=n)

@@ -1,0 +1,87 @@
+"""Working days on the official calendar, the administrator's overrides, and deadlines."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from lawtrail.access.policy import Denied
+from lawtrail.ledger import verify
+from lawtrail.ledger.models import Entry
+from lawtrail.rules import actions, calendar
+from lawtrail.rules.calendar import BEIJING, Calendar, CalendarUnknown, Duration, parse_duration
+
+CAL = Calendar()
+
+
+def bj(*args):
+    return datetime(*args, tzinfo=BEIJING)
+
+
+def test_a_national_holiday_and_a_tiaoxiu_weekend():
+    assert not CAL.is_workday(date(2026, 10, 1))      # 国庆节
+    assert not CAL.is_workday(date(2026, 2, 17))      # 春节, a Tuesday
+    assert CAL.is_workday(date(2026, 9, 20))          # a Sunday worked for National Day (调休)
+    assert not CAL.is_workday(date(2026, 11, 28))     # an ordinary Saturday
+    # 1 working day after 30 September: the Golden Week is skipped
+    assert CAL.add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 8)
+    assert CAL.add_working_days(date(2026, 9, 18), 2) == date(2026, 9, 21)  # Fri → Sun (调休) → Mon
+
+
+def test_a_year_the_library_does_not_cover_is_refused_naming_the_year():
+    with pytest.raises(CalendarUnknown) as e:
+        CAL.is_workday(date(2027, 3, 1))
+    assert "2027年" in str(e.value) and "工作日历" in str(e.value)
+    with pytest.raises(CalendarUnknown):
+        CAL.due(bj(2026, 12, 30, 10), Duration(5, "working_days"))
+    # natural days and hours need no calendar
+    assert CAL.due(bj(2026, 12, 30, 10), Duration(5, "days")) == bj(2027, 1, 5)
+
+
+@pytest.mark.django_db
+def test_the_administrators_override_decides_the_day_and_is_in_the_ledger(org):
+    day = date(2027, 3, 1)
+    row = actions.set_calendar_override(by=org.admin, day=day, is_workday=True, reason="2027年节假日安排通知")
+    assert calendar.is_workday(day)
+    assert Entry.objects.get(seq=row.ledger_seq).action == "rules.calendar_override_set"
+    actions.set_calendar_override(by=org.admin, day=date(2026, 10, 8), is_workday=False, reason="本地调整")
+    assert not calendar.is_workday(date(2026, 10, 8))  # an override beats the library
+    actions.set_calendar_override(by=org.admin, day=day, is_workday=False, reason="更正")
+    assert not calendar.is_workday(day)
+    assert calendar.add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 9)
+    with pytest.raises(Denied):
+        actions.set_calendar_override(by=org.zhang, day=day, is_workday=True, reason="x")
+    with pytest.raises(ValidationError):
+        actions.set_calendar_override(by=org.admin, day=day, is_workday=True, reason=" ")
+    assert verify.run().ok
+
+
+@pytest.mark.django_db
+def test_only_the_administrator_sees_the_override_screen(org):
+    admin_client = org.client_for(org.admin)
+    assert admin_client.get("/admin/rules/calendaroverride/").status_code == 200
+    r = admin_client.post("/admin/rules/calendaroverride/add/",
+                          {"date": "2027-01-04", "is_workday": "on", "reason": "2027年节假日安排"})
+    assert r.status_code == 302 and calendar.is_workday(date(2027, 1, 4))
+    assert org.client_for(org.zhang).get("/admin/rules/calendaroverride/").status_code == 302  # not staff: login
+
+
+def test_deadlines_in_hours_natural_days_and_working_days_with_suspensions():
+    start = bj(2026, 9, 29, 15, 30)
+    assert CAL.due(start, Duration(24, "hours")) == bj(2026, 9, 30, 15, 30)
+    assert CAL.due(start, Duration(2, "days")) == bj(2026, 10, 2)            # end of 1 October
+    assert CAL.due(start, Duration(2, "working_days")) == bj(2026, 10, 9)     # 30 Sep, 8 Oct
+    pause = [(bj(2026, 9, 30, 9), bj(2026, 9, 30, 12))]
+    assert CAL.due(start, Duration(24, "hours"), pause) == bj(2026, 9, 30, 18, 30)
+    assert CAL.due(start, Duration(2, "working_days"), pause) == bj(2026, 10, 10)  # 30 Sep suspended: 8 and 9 Oct
+
+
+@pytest.mark.parametrize("text", ["24", "three days", "0 days", "5 weeks", "-1 hours", "99999 days"])
+def test_bad_durations_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+def test_durations_are_read():
+    assert parse_duration("7 working days") == Duration(7, "working_days")
+    assert parse_duration("1 hour") == Duration(1, "hours") and str(parse_duration("90 days")) == "90日"
