@@ -1,17 +1,21 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from lawtrail.access import policy, roles
 from lawtrail.cases import actions, queries
 from lawtrail.cases.models import Case, StepRecord
-from lawtrail.cases.procedures import STAGES
+from lawtrail.cases.procedures import ACT_TYPES, STAGES
+from lawtrail.records.models import Document
 
 from ..forms import CaseFilterForm, CaseForm, DecideForm, StepForm, show_errors
 from .common import staff_view
 from .documents import NewDocumentForm
 
 PAGE_SIZE = 25
+_PK = 987654321  # stands for the case id in the reversed case URL of the list's rows
 
 
 @staff_view(roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES)
@@ -23,19 +27,32 @@ def case_list(request):
         filters = queries.Filters(q=d["q"], act_type=d["act_type"], stage=d["stage"], status=d["status"],
                                   unit=d["unit"].pk if d["unit"] else None, date_from=d["date_from"],
                                   date_to=d["date_to"])
-    qs = queries.for_list(queries.search(policy.visible_cases(request.user), filters))
+    qs = queries.search(policy.visible_cases(request.user), filters)
     # Keyset pages (newest first, ?before=<id>): no COUNT over the whole bureau and no OFFSET
     # scan, so page 1 and page 4,000 cost the same.
     before = request.GET.get("before", "")
     if before.isdigit():
         qs = qs.filter(pk__lt=int(before))
-    rows = list(qs[:PAGE_SIZE + 1])
+    rows = queries.list_rows(qs, PAGE_SIZE + 1)
+    # Each row's labels and link made here once: per-row template filters and {% url %} cost
+    # more than the query.
+    link = reverse("case", args=[_PK]).replace(str(_PK), "%d")
+    for r in rows[:PAGE_SIZE]:
+        r["url"] = link % r["id"]
+        r["act_label"] = ACT_TYPES.get(r["act_type"], r["act_type"])
+        r["stage_label"] = STAGES.get(r["stage"], r["stage"])
+        r["status_label"] = Case.STATUSES.get(r["status"], r["status"])
+        r["started"] = timezone.localtime(r["started_at"]).strftime("%Y-%m-%d %H:%M")
     query = request.GET.copy()
     query.pop("before", None)
     ctx = {"form": form, "rows": rows[:PAGE_SIZE], "query": query.urlencode(), "first_page": not before,
-           "next_before": rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None}
-    template = "web/cases/_rows.html" if request.headers.get("HX-Request") else "web/cases/list.html"
-    return render(request, template, ctx)
+           "next_before": rows[PAGE_SIZE - 1]["id"] if len(rows) > PAGE_SIZE else None}
+    if request.headers.get("HX-Request"):
+        return render(request, "web/cases/_rows.html", ctx)
+    # The unit filter's options in one query (a ModelChoiceField would count, then select).
+    unit = form.fields["unit"]
+    unit.choices = [("", unit.empty_label), *unit.queryset.order_by("pk").values_list("pk", "name")]
+    return render(request, "web/cases/list.html", ctx)
 
 
 @staff_view(roles.OPENS_CASES)
@@ -94,12 +111,20 @@ def case_detail(request, case_id: int):
 
 
 def _case_page(request, case_id: int, step_form=None, decide_errors=None):
-    case = _visible(request, case_id)
-    steps = list(StepRecord.objects.filter(case=case).select_related("recorded_by", "approved_by")
-                 .prefetch_related("handlers"))
+    # The people the page names (handlers, recorders, approvers, the timeline's actors) come from
+    # queries.case_people: one query whatever the number of steps.
+    case = get_object_or_404(policy.visible_cases(request.user).select_related("unit"), pk=case_id)
+    steps = list(StepRecord.objects.filter(case=case))
     for r in steps:
         r.case = case  # step_def reads the case's procedure: no query per step
     case._prefetched_objects_cache = {"steps": steps}  # available_steps reads case.steps.all()
+    staff, handlers = queries.case_people(case, steps)
+    names = {pk: p.name for pk, p in staff.items()}
+    case.created_by_name = names.get(case.created_by_id, "")
+    for r in steps:
+        r.recorded_by_name = names.get(r.recorded_by_id, "")
+        r.approved_by_name = names.get(r.approved_by_id, "")
+        r.handler_names = "、".join(p.name for p in r.handler_people)
     proc = case.procedure_def
     available = actions.available_steps(case)
     s = request.staff
@@ -117,11 +142,13 @@ def _case_page(request, case_id: int, step_form=None, decide_errors=None):
     can_decide = actions.approvable_by(s, case, steps)
     return render(request, "web/cases/detail.html", {
         "case": case, "stages": stages, "steps": steps, "parties": list(case.parties.all()),
-        "handlers": list(case.handlers.all()), "timeline": queries.timeline(case),
+        "handlers": handlers, "timeline": queries.timeline(case, names),
         "step_form": step_form, "can_record": can_record,
-        "can_decide": can_decide, "decide_form": DecideForm(), "decide_errors": decide_errors or {},
+        "can_decide": can_decide, "decide_form": DecideForm() if can_decide else None,
+        "decide_errors": decide_errors or {},
         "proc": proc,
-        "case_documents": list(case.documents.annotate(n_versions=Count("versions")).order_by("created_at", "id")),
+        "case_documents": list(Document.objects.filter(case_id=case.pk).annotate(n_versions=Count("versions"))
+                               .order_by("created_at", "id")),
         "new_document_form": NewDocumentForm(case=case) if s.role in roles.OPENS_CASES else None,
     }, status=400 if (step_form and step_form.errors) or decide_errors else 200)
 
