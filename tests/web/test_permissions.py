@@ -150,6 +150,14 @@ TABLE += [
     ("GET", "/api/v1/media/uploads/{U}", {401: "anon", 200: "zhang",
                                           403: "liu head_a head_b legal chief records supervisor auditor admin other"}),
 ]
+TABLE += [
+    # the rules' findings (issue #6): a case's section, and the due list of everyone who sees cases
+    ("GET", "/cases/{A}/rules/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                  404: "liu head_b other", 403: "auditor admin"}),
+    ("GET", "/cases/{X}/rules/", {302: "anon", 200: "other", 404: "zhang liu head_a head_b legal chief records supervisor",
+                                  403: "auditor admin"}),
+    ("GET", "/rules/due/", {302: "anon", 200: SEE, 403: "auditor admin"}),
+]
 JSON_PATHS = ("/api/", "/media/uploads/")  # bodies sent as JSON; the others as a form
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
-from .views import audit, cases, complaints, devices, documents, media, work
+from .views import audit, cases, complaints, devices, documents, media, rules, work
 
 urlpatterns = [
     path("", work.home, name="home"),
@@ -34,6 +34,8 @@ urlpatterns = [
     path("cases/<int:case_id>/media/<int:record_id>/", media.record_detail, name="media_record"),
     path("cases/<int:case_id>/media/<int:record_id>/original/", media.original, name="media_original"),
     path("cases/<int:case_id>/media/<int:record_id>/thumbnail/", media.thumbnail, name="media_thumbnail"),
+    path("cases/<int:case_id>/rules/", rules.case_rules, name="case_rules"),
+    path("rules/due/", rules.due_list, name="rules_due"),
     path("media/uploads/", media.upload_start, name="media_upload_start"),
     path("media/uploads/<uuid:upload_id>/", media.upload_chunk, name="media_upload_chunk"),
     path("media/uploads/<uuid:upload_id>/complete/", media.upload_complete, name="media_upload_complete"),

@@ -1,0 +1,644 @@
+"""Coverage of the seeds (issue #6): for every article of the five regulations, what in lawtrail
+answers it. ``lawtrail rules --coverage`` prints this table; ``docs/rules-coverage.md`` is its
+``--markdown`` output.
+
+Every article of every seed has exactly one entry in ``TABLE`` (tests/rules/test_coverage.py parses
+the article headings of ../shared/seeds/*.txt and fails on a missing or extra one). An entry's
+``status`` is one of:
+
+- ``rules``: encoded as profile rule(s). The rule ids are **not written here**: they are computed
+  from the loaded profiles' citations (``rules_for``), and the tests fail when an article declared
+  ``rules`` has none or an article with rules is declared otherwise, so the table cannot drift;
+- ``product``: another part of the product covers it; ``note`` says how, ``where`` names the
+  modules (the tests check that they exist);
+- ``not_checkable``: software cannot check it; ``note`` says why (目的、原则、培训、考核、经费保障、
+  职责分工、纪律责任、施行日期 …);
+- ``todo``: checkable, but nothing checks it yet; ``todo`` says what (which rule kind) would.
+
+Any status may carry a ``todo``: the part of the article still not checked (an article partly
+encoded, or covered by the product except for one requirement). The summary counts them.
+
+Also computed, never written here: which document kinds of ``records/catalogue.py`` and which
+procedure steps of ``cases/procedures.py`` cite the article (their ``cite=`` strings).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lawtrail.cases.procedures import PROCEDURES
+from lawtrail.records.catalogue import KINDS
+
+from . import profiles
+
+REPOSITORY = Path(__file__).resolve().parents[3]  # where ``where`` paths start (src/lawtrail/…)
+
+STATUSES = {"rules": "规则", "product": "产品", "not_checkable": "不可检查", "todo": "待编码"}
+NUMERALS = "零〇一二三四五六七八九十百"
+ARTICLES = re.compile(rf"(第[{NUMERALS}]+条)(?:至(第[{NUMERALS}]+条))?")  # 第十三条至第十六条 is a range
+HEADING = re.compile(rf"^\s*(第[{NUMERALS}]+条)", re.M)
+
+
+def cn_int(article: str) -> int:
+    """第二十三条 → 23 (numbers up to 999)."""
+    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    s = article.removeprefix("第").removesuffix("条")
+    total, current = 0, 0
+    for ch in s:
+        if ch in digits:
+            current = digits[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            raise ValueError(article)
+    return total + current
+
+
+def seed_articles(text: str) -> list[str]:
+    """The article headings of a seed file, in order (a line that begins with 第…条)."""
+    return HEADING.findall(text)
+
+
+def articles_in(citation: str) -> list[str]:
+    """The articles (第…条) a citation names: "第十三条第二款、第三款" → [第十三条];
+    "第十三条至第十五条" → [第十三条, 第十四条, 第十五条]."""
+    out = []
+    for first, last in ARTICLES.findall(citation):
+        if not last:
+            out.append(first)
+            continue
+        out += [f"第{_cn(n)}条" for n in range(cn_int(first), cn_int(last) + 1)]
+    return out
+
+
+def _cn(n: int) -> str:
+    """23 → 二十三 (1 to 99, the articles' numbers)."""
+    units = "零一二三四五六七八九"
+    tens, one = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else units[tens] + "十")
+    return head + (units[one] if one else "") if n else "零"
+
+
+def cited_seed_articles(cite: str) -> set[tuple[str, str]]:
+    """(seed, article) pairs named by a catalogue or procedure ``cite`` ("004 第九条；000 第十七条")."""
+    out = set()
+    for part in cite.split("；"):
+        m = re.match(r"\s*(\d{3})\s", part)
+        if m and m.group(1) in profiles.SEEDS:
+            out.update((m.group(1), a) for a in articles_in(part[m.end():]))
+    return out
+
+
+@dataclass(frozen=True)
+class Entry:
+    topic: str                  # what the article is about, in a few words
+    status: str                 # a key of STATUSES
+    note: str = ""              # product: how; not_checkable: why; rules/todo: remarks
+    where: tuple[str, ...] = ()  # module paths (relative to the repository)
+    todo: str = ""              # what would check what is not checked yet (the rule kind)
+
+    def __post_init__(self):
+        assert self.status in STATUSES, self.status
+
+
+def R(topic: str, note: str = "", *where: str, todo: str = "") -> Entry:
+    return Entry(topic, "rules", note, where, todo)
+
+
+def P(topic: str, note: str, *where: str, todo: str = "") -> Entry:
+    return Entry(topic, "product", note, where, todo)
+
+
+def N(topic: str, why: str, *where: str) -> Entry:
+    return Entry(topic, "not_checkable", why, where)
+
+
+def T(topic: str, todo: str, note: str = "", *where: str) -> Entry:
+    return Entry(topic, "todo", note, where, todo)
+
+
+# --- the modules the entries point at ----------------------------------------------------------
+
+LEDGER = "src/lawtrail/ledger/appendonly.py"
+TRACKED = "src/lawtrail/ledger/tracked.py"
+VERIFY = "src/lawtrail/ledger/verify.py"
+PROOFS = "src/lawtrail/ledger/proofs.py"
+ROLES = "src/lawtrail/access/roles.py"
+POLICY = "src/lawtrail/access/policy.py"
+STAFF = "src/lawtrail/access/models.py"
+PROC = "src/lawtrail/cases/procedures.py"
+CASES = "src/lawtrail/cases/models.py"
+CASE_ACTIONS = "src/lawtrail/cases/actions.py"
+CATALOGUE = "src/lawtrail/records/catalogue.py"
+VALUES = "src/lawtrail/records/values.py"
+RECORDS = "src/lawtrail/records/models.py"
+RECORD_ACTIONS = "src/lawtrail/records/actions.py"
+RENDER = "src/lawtrail/records/render/pdf.py"
+MEDIA = "src/lawtrail/media/models.py"
+MEDIA_ACTIONS = "src/lawtrail/media/actions.py"
+CONTINUITY = "src/lawtrail/media/continuity.py"
+FIXITY = "src/lawtrail/media/fixity.py"
+STORE = "src/lawtrail/media/storage/base.py"
+SETTINGS = "src/lawtrail/settings.py"
+
+# --- recurring wordings -------------------------------------------------------------------------
+
+PURPOSE = "制定目的和依据，没有可检查的义务"
+PRINCIPLE = "原则性规定；其具体要求由其他各条规定，见各条"
+EFFECTIVE = "施行日期"
+INTERPRET = "解释权归属"
+DISCIPLINE = "纪律和法律责任由人作出追究，软件不能检查；所列行为中的删改、毁损由账本和存储的核验发现（见禁止删改的条文）"
+ASSESSMENT = "考核评价是管理活动，软件不能检查"
+EQUIPMENT = "经费、装备保障，软件不能检查；配备的执法记录仪在设备台账中登记（media/models.py Device）"
+SCOPE_ACTS = "每类执法行为是一个程序（cases/procedures.py），案件按程序逐环节记录"
+STAGES_NOTE = ("五个阶段即 procedures.STAGES，每个环节属于一个阶段；文字记录是文书（records），"
+               "音像记录是音像记录（media），二者都写入账本")
+CONFIDENTIAL = ("谁能看到哪些案件只由 access/policy.py 决定（本单位、本机关，不跨机关；系统管理员和审计员看不到案件）；"
+                "每次查看、下载音像原件都写入账本（media/actions.py log_access）。定密和保密审批是组织措施")
+NO_TAMPER = ("账本只增不删：数据库触发器拒绝 UPDATE/DELETE（ledger/appendonly.py），文书定稿版本不可更改、更正为新版本；"
+             "案件等记录由 verify 与账本逐行核对（ledger/tracked.py check_rows）；音像存储只写一次、无删除（media/storage/base.py），"
+             "fixity 重新计算原件哈希（media/fixity.py）")
+ACCESS_REQUEST = ("查阅、复制申请的登记和期限（政府信息公开条例 第三十三条：20个工作日，可延长20个）："
+                  "产品中还没有申请记录，national.yaml 也列为尚未编码；需新增申请记录与 deadline 规则")
+ACCESS_APPROVED = "查阅、复制申请及负责人同意的记录：产品中还没有（需新增申请记录，required_document 式的审批检查）"
+ARCHIVE_30 = ("deadline（现有种类）：行为终结（程序最后一个送达执行环节）至 step:archive.occurred_at 30 日内；"
+              "各程序的终结环节不同，须按程序分别写")
+ARCHIVE_NOTE = "每个程序以“立卷归档”环节结束，该环节列出卷内目录和备考表（cases/procedures.py _archive）"
+OFFICERS_NOTE = "每种笔录、报告的“执法人员”栏必填，至少两名，写明姓名、执法证号、是否出示证件（records/values.py），不填不能定稿"
+RIGHTS_NOTE = "权利告知书、笔录等的“告知的权利”“告知方式”栏必填（catalogue RIGHTS_TOLD）"
+REASONED_NOTE = "决定类文书必填法律依据和理由、证据、考虑因素等栏（catalogue REASONED），制作人、签名随版本记录"
+REVIEW_NOTE = ("法制审核意见、专家论证意见、集体讨论记录是文书种类，负责人意见为审批表必填栏并由机关负责人签名；"
+               "法制审核、集体讨论环节由相应角色批准（cases/procedures.py approver）")
+SIMPLE_TODO = ("simple_procedure（新种类）：简易程序的适用条件和罚款数额上限（行政处罚法 第五十一条）及应记录的内容；"
+               "“容易引起行政争议”须音像记录属于现场判断，不能检查")
+SIMPLE_NOTE = "行政处罚简易程序（penalty_simple）的环节逐项对应本条各项：出示证件、听取陈述申辩、当场决定、交付、收缴罚款、备案"
+COMPLAINT_NOTE = ("投诉举报登记（cases/models.py Complaint）：不予启动须写理由并经审批，实名投诉须记录告知方式和时间，"
+                  "未告知的在投诉页面标出（Complaint.awaits_notice）")
+APPLICATION_NOTE = "行政许可程序的申请登记、一次性告知补正、受理或不予受理各是一个环节，各有文书（申请登记表、补正材料告知书 …）"
+DOCS_AT_STEPS = "required_document（现有种类）："
+SERVICE_NOTE = ("送达记录（records/models.py Service）记载方式、承运方式、受送达人、时间、见证人和凭证（回执、邮件号、公告载体）；"
+                "送达回证由送达记录生成（ServiceReceipt）")
+SERVICE_AV_TODO = "required_av（新种类）：留置送达、公告送达须有与该送达关联的音像记录"
+RETENTION_NOTE = "每条音像记录有保存期限（随案卷、永久、长期、一般不少于1年），另定期限须写明理由（media/actions.py）"
+RETENTION_TODO = ("retention_class（新种类，或 allowed_values 作用于 av_record.retention）：有阻碍执法、突发事件等情形的案件，"
+                  "其音像记录须为永久或长期保存；需先有记录这些情形的案件事实")
+COURT_NOTE = "行政强制执行程序（compulsory_execution）：催告、听取陈述申辩、申请法院强制执行、记录执行结果各是一个环节"
+DEMAND_TODO = (DOCS_AT_STEPS + "issue_demand → demand_notice；催告书送达后满10日方可申请法院"
+               "（行政强制法 第五十四条，national.yaml 列为尚未编码；是“不早于”的间隔，deadline 只量“以内”，需扩展）")
+PERFORMANCE_TODO = (DOCS_AT_STEPS + "close_case / record_result → performance_record（履行情况记录）；"
+                    "verify_correction → inspection_record（整改核查）")
+AV_TODO = "required_av（新种类）：该环节须有关联的音像记录，或文书中书面写明不适宜音像记录的原因"
+AV_FORM_NOTE = "现场检查、听证等文书有“是否同步进行音像记录”必填栏和“未进行音像记录的原因”栏（catalogue av()），但没有检查二者"
+
+
+TABLE: dict[str, dict[str, Entry]] = {
+    "000": {
+        "第一条": N("目的和依据", PURPOSE),
+        "第二条": P("适用范围：许可、处罚、强制、检查", SCOPE_ACTS, PROC),
+        "第三条": P("全过程记录的定义；文字和音像记录方式", STAGES_NOTE, PROC, CATALOGUE, MEDIA),
+        "第四条": N("记录原则；按行为性质选择方式", PRINCIPLE),
+        "第五条": P("文书格式；《音像记录事项清单》",
+                   "文书目录规定每种文书的栏目、签名人和文号（records/catalogue.py），按统一版式生成 PDF、DOCX（records/render/）",
+                   CATALOGUE, RENDER,
+                   todo="required_av（新种类）：把本局《音像记录事项清单》写成规则配置中按环节要求音像记录的规则"),
+        "第六条": P("执法信息化；配备音像记录设备",
+                   "本系统即行政执法信息系统，文字和音像记录都在其中；执法记录仪在设备台账中登记（Device）。是否配足设备属装备保障，不能检查",
+                   MEDIA, MEDIA_ACTIONS),
+        "第七条": N("指导、协调、监督的职责分工", "职责分工"),
+        "第八条": P("依申请事项的记录；受理地点可装视频监控", APPLICATION_NOTE + "；视频监控为“可”，不强制", PROC, CATALOGUE,
+                   todo=DOCS_AT_STEPS + "apply → application_register，request_supplement → supplement_notice，"
+                        "accept / reject_application → 受理或不予受理通知书"),
+        "第九条": R("依职权启动：审批、紧急时24小时内补报、文书内容",
+                   "启动审批表的启动原因、案件来源、基本案情、当事人、各级意见为必填栏（catalogue START）", CATALOGUE,
+                   todo=DOCS_AT_STEPS + "file_case → filing_approval（004 已有 filing-approval-form，000 没有）"),
+        "第十条": P("投诉举报的启动和不予启动的告知", COMPLAINT_NOTE, CASES, CASE_ACTIONS,
+                   todo="投诉举报层面的检查（新种类，规则目前只检查案件）：实名投诉不予启动而未告知"),
+        "第十一条": P("笔录记载执法人员及出示证件；当事人签字",
+                     OFFICERS_NOTE + "；当事人签字由 000 第十三条的 signatures 规则检查", CATALOGUE, VALUES),
+        "第十二条": P("权利告知方式的记录", RIGHTS_NOTE, CATALOGUE),
+        "第十三条": R("调查取证文书（询问、调取、检查、抽样、陈述申辩、听证、鉴定）；签字；拒绝的记录",
+                     "拒绝签字记录为拒签记录（records/models.py Refusal：拒签人、理由、见证人、音像记录）", RECORDS, RECORD_ACTIONS,
+                     todo=DOCS_AT_STEPS + "inspect_site → inspection_record / on_site_record + sampling_list，"
+                          "collect_evidence → evidence_request_notice / evidence_register，statement_defence → statement_defence_record，"
+                          "hearing → hearing_record，鉴定 → expert_opinion"),
+        "第十四条": T("现场检查、抽样、听证同时音像记录，或书面记录原因",
+                     AV_TODO + "（inspect_site、hearing、licence.verify_on_site）", AV_FORM_NOTE, CATALOGUE),
+        "第十五条": P("证据保全应记录的事项",
+                     "先行登记保存证据通知书必填保全理由、标的、形式（catalogue PRESERVATION）；七日内处理由 national 规则 "
+                     "provisional-registration-7-days 检查", CATALOGUE),
+        "第十六条": T("查封、扣押：法定文书，同时音像记录",
+                     "required_av（新种类）：coercive_measure.enforce_measure 须有关联的音像记录（本条不允许以原因代替）；"
+                     + DOCS_AT_STEPS + "enforce_measure → seal_seizure_decision + seal_seizure_list",
+                     "查封(扣押)决定书和清单在文书目录中，enforce_measure 环节列出它们", PROC, CATALOGUE),
+        "第十七条": P("文书格式及应载明的内容", REASONED_NOTE, CATALOGUE, RECORDS),
+        "第十八条": P("法制审核、专家论证、集体讨论、负责人审批的记录", REVIEW_NOTE, CATALOGUE, PROC),
+        "第十九条": P("简易程序应记录的内容；易引起争议的音像记录", SIMPLE_NOTE, PROC, CATALOGUE, todo=SIMPLE_TODO),
+        "第二十条": R("送达：直接、邮寄（只用挂号信或EMS）、留置、公告、委托转交", SERVICE_NOTE, RECORDS, RECORD_ACTIONS,
+                     todo=SERVICE_AV_TODO + "；required_fields（新种类）：留置送达须有见证人，委托、转交须写明原因"),
+        "第二十一条": T("履行情况的记录；责令改正的核查", PERFORMANCE_TODO,
+                       "penalty_general.close_case、inspection.verify_correction 环节列出这些文书", PROC),
+        "第二十二条": T("催告书送达；陈述申辩的复核；申请法院强制执行的记录", DEMAND_TODO, COURT_NOTE, PROC),
+        "第二十三条": R("建立案卷；30日内归档；音像记录24小时内存储",
+                       ARCHIVE_NOTE + "；连续、异地工作登记后从返回时起算24小时（media/models.py RemoteWork）", PROC, MEDIA,
+                       todo=ARCHIVE_30),
+        "第二十四条": P("专人负责；不得伪造、删改、销毁、擅自提供执法记录",
+                       NO_TAMPER + "；档案管理员是一个角色（access/roles.py）", LEDGER, TRACKED, STORE, FIXITY, ROLES),
+        "第二十五条": P("音像资料保存期限；永久保存的情形", RETENTION_NOTE, MEDIA, MEDIA_ACTIONS, todo=RETENTION_TODO),
+        "第二十六条": T("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST),
+        "第二十七条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
+        "第二十八条": N("纳入评议考核", ASSESSMENT),
+        "第二十九条": N("责任追究", DISCIPLINE, VERIFY),
+        "第三十条": N("施行日期", EFFECTIVE),
+    },
+    "001": {
+        "第一条": N("目的和依据", PURPOSE),
+        "第二条": N("适用范围", "适用范围，没有独立的义务（执法行为的种类见第三条）"),
+        "第三条": P("行政执法的定义：许可、处罚、强制、检查、征收征用", SCOPE_ACTS + "；征收征用为 expropriation 程序", PROC),
+        "第四条": P("全过程记录的定义；文字记录包括投诉举报记录、物品处理记录等",
+                   STAGES_NOTE + "；投诉举报登记表、物品处理记录为文书种类", PROC, CATALOGUE, MEDIA),
+        "第五条": P("记录原则；谁执法、谁记录",
+                   "记录环节的人须持有效执法证，承办人须为本机关持有效执法证的执法人员（cases/actions.py record_step）；"
+                   "音像记录写明拍摄人（AvRecord.recorded_by）", CASE_ACTIONS, MEDIA,
+                   todo="记录人须为该环节承办人之一：record_step 目前不要求（产品改动，不是规则）"),
+        "第六条": P("依申请事项的记录", APPLICATION_NOTE, PROC, CATALOGUE,
+                   todo=DOCS_AT_STEPS + "apply → application_register，request_supplement → supplement_notice"),
+        "第七条": R("依职权启动：审批、紧急时24小时内补报、文书内容",
+                   "启动审批表的各项内容为必填栏（catalogue START）", CATALOGUE,
+                   todo=DOCS_AT_STEPS + "file_case → filing_approval"),
+        "第八条": P("投诉举报的启动和不予启动的告知", COMPLAINT_NOTE, CASES, CASE_ACTIONS,
+                   todo="投诉举报层面的检查（新种类）：实名投诉不予启动而未告知"),
+        "第九条": P("笔录记载执法人员及出示证件；当事人签字", OFFICERS_NOTE + "；当事人签字由第十一条的 signatures 规则检查",
+                   CATALOGUE, VALUES),
+        "第十条": P("权利告知方式的记录", RIGHTS_NOTE, CATALOGUE),
+        "第十一条": R("调查取证文书；签字；拒绝的记录",
+                     "拒绝签字记录为拒签记录（records/models.py Refusal）", RECORDS,
+                     todo=DOCS_AT_STEPS + "inspect_site → inspection_record / on_site_record + sampling_list，"
+                          "collect_evidence → evidence_register，hear_party → statement_defence_record，hearing → hearing_record"),
+        "第十二条": T("现场检查、抽样、听证同时音像记录，或书面记录原因", AV_TODO, AV_FORM_NOTE, CATALOGUE),
+        "第十三条": T("证据保全应做好证据保存清单", DOCS_AT_STEPS + "preserve_evidence → evidence_register",
+                     "preserve_evidence 环节列出证据登记保存清单", PROC),
+        "第十四条": T("强制措施的法定文书；查封、扣押同时音像记录",
+                     "required_av（新种类）：enforce_measure 须有关联的音像记录；" + DOCS_AT_STEPS
+                     + "enforce_measure → seal_seizure_decision + seal_seizure_list",
+                     "查封(扣押)决定书和清单在文书目录中", PROC, CATALOGUE),
+        "第十五条": P("文书格式及应载明的内容", REASONED_NOTE, CATALOGUE, RECORDS),
+        "第十六条": P("法制审核、专家论证、集体讨论、负责人审批的记录", REVIEW_NOTE, CATALOGUE, PROC),
+        "第十七条": P("简易程序应记录的内容（原文第四、五项重复）", SIMPLE_NOTE, PROC, CATALOGUE, todo=SIMPLE_TODO),
+        "第十八条": T("送达：直接、邮寄（挂号信或特快专递，不限承运方）、留置、公告、委托转交",
+                     DOCS_AT_STEPS + "serve → service_receipt（000、004 已有 service-receipt，001 没有）；" + SERVICE_AV_TODO,
+                     SERVICE_NOTE, RECORDS, RECORD_ACTIONS),
+        "第十九条": T("履行情况的记录；责令改正的核查", PERFORMANCE_TODO,
+                     "expropriation.carry_out、inspection.verify_correction 环节列出这些文书", PROC),
+        "第二十条": T("强制执行前催告；陈述申辩的复核", DEMAND_TODO, COURT_NOTE, PROC),
+        "第二十一条": T("自行强制执行的文书；排除妨碍、恢复原状同时音像记录",
+                       "required_av（新种类）：compulsory_execution.enforce 以排除妨碍、恢复原状方式执行时须有关联的音像记录；"
+                       "需先记录执行方式", "强制执行程序的 decide_execution、enforce 环节引用本条", PROC),
+        "第二十二条": P("申请法院强制执行的全过程记录", COURT_NOTE, PROC),
+        "第二十三条": R("建立案卷；30日内归档；音像记录24小时内存储", ARCHIVE_NOTE, PROC, todo=ARCHIVE_30),
+        "第二十四条": N("指定专人管理执法记录设备；培训和监督检查",
+                       "指定专人、培训和监督检查是组织措施，软件不能检查；设备台账记录每台执法记录仪的使用单位和配发人员（Device）", MEDIA),
+        "第二十五条": T("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST),
+        "第二十六条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
+        "第三十条": N("责任追究（原文条号从第二十六条跳至第三十条）", DISCIPLINE, VERIFY),
+        "第三十一条": N("施行日期", EFFECTIVE),
+    },
+    "002": {
+        "第一条": N("目的和依据", PURPOSE),
+        "第二条": P("行政执法的定义：处罚、检查", SCOPE_ACTS, PROC),
+        "第三条": P("全过程记录的定义", STAGES_NOTE, PROC, CATALOGUE, MEDIA),
+        "第四条": N("记录原则", PRINCIPLE),
+        "第五条": N("信息化建设；配备音像记录设备", EQUIPMENT, MEDIA),
+        "第六条": N("按行为性质选择记录方式", PRINCIPLE),
+        "第七条": P("三种记录方式：纸质文书、信息管理系统、执法记录仪",
+                   "纸质文书由定稿文书按统一版式生成（records/render/），信息管理系统即本系统，执法记录仪的记录是来源为执法记录仪的音像记录",
+                   RENDER, MEDIA),
+        "第八条": P("三种记录方式的定义", "同第七条", RENDER, MEDIA),
+        "第九条": P("所有执法事项都用纸质文书和信息系统记录",
+                   "每个环节、每份文书都在系统中记录并写入账本，文书可打印为 PDF", PROC, RENDER, TRACKED),
+        "第十条": N("可以使用执法记录仪的事项（本局执法记录仪为选用）",
+                   "任意性规定（“可以”），没有可检查的义务；因此 002 没有要求音像记录的规则"),
+        "第十一条": R("纸质文书：合法规范、写明执法人员、当事人签字、证件资料齐全",
+                     OFFICERS_NOTE + "（第二项）", CATALOGUE, VALUES),
+        "第十二条": P("规范操作信息系统，数据完整准确",
+                     "文书栏目逐项校验（records/values.py：必填、类型、日期、金额），登记当事人时校验身份证号和统一社会信用代码"
+                     "（cases/identifiers.py，GB 11643、GB 32100）", VALUES, CASE_ACTIONS, "src/lawtrail/cases/identifiers.py"),
+        "第十三条": N("网上办理事项报送纸质资料", "当事人的义务；本系统没有网上办理"),
+        "第十四条": N("执法记录仪的佩戴位置和重点摄录内容", "佩戴方式和拍摄内容是现场操作，软件不能检查（回放监督见第二十五条）"),
+        "第十五条": T("使用执法记录仪：告知、亮证、记录完整、场所标志、不得断续或补录",
+                     "body_camera_conduct（新种类）：同一台执法记录仪在同一地点、时间的片段之间不得有间断"
+                     "（事实由 media/continuity.py gaps 给出），场所须标明（AvRecord.place 或 GPS）；"
+                     "告知、亮证、不得补录插入在画面中，不能检查",
+                     "产品已求出片段间的间断和重叠，但没有规则据此给出结论", CONTINUITY, MEDIA),
+        "第十六条": T("30日内归档", ARCHIVE_30, ARCHIVE_NOTE, PROC),
+        "第十七条": P("信息系统维护；存储安全；电子数据长期保存",
+                     "数据库以 WAL、synchronous=FULL 运行（settings.py），账本只增不删并可逐项核验（ledger/verify.py），"
+                     "音像原件只写一次并可复核哈希（media/fixity.py）", SETTINGS, VERIFY, FIXITY),
+        "第十八条": T("执法记录仪管理平台：统计、汇总、考核、查询",
+                     "机关范围的音像记录列表和统计页面（网页，不是规则）；目前只能按案件查看音像记录",
+                     "每条音像记录登记设备、拍摄人、拍摄时间（media/models.py）", MEDIA),
+        "第十九条": T("音像资料作为证据时转存媒介并制作说明附卷",
+                     "导出原件及其哈希和账本包含证明作为说明（ledger/proofs.py、lawtrail prove 已能出证明），"
+                     "并在文书目录中增加“说明”文书，以 required_document 检查", "", PROOFS),
+        "第二十条": P("长期保存的情形", RETENTION_NOTE, MEDIA, MEDIA_ACTIONS, todo=RETENTION_TODO),
+        "第二十一条": N("音像资料管理使用制度；专门人员", "制度建设和指定专人是组织措施；档案管理员是一个角色（access/roles.py）", ROLES),
+        "第二十二条": T("申请复制经单位负责人同意", ACCESS_APPROVED),
+        "第二十三条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
+        "第二十四条": N("考核评价；表彰", ASSESSMENT),
+        "第二十五条": P("监督考核方式：案卷评查、风险监控、回放",
+                       "监督人员可查看本机关全部案件和音像记录（access/roles.py SEES_BUREAU_CASES），回放记入账本；"
+                       "lawtrail rules-check 给出每案的规则检查结果。是否进行了监督不能检查", ROLES, MEDIA_ACTIONS,
+                       "src/lawtrail/rules/check.py"),
+        "第二十六条": N("未规定事项适用市办法", "引致条款，没有独立的义务"),
+        "第二十七条": N("解释权", INTERPRET),
+        "第二十八条": N("施行日期", EFFECTIVE),
+    },
+    "003": {
+        "第一条": N("目的和依据", PURPOSE),
+        "第二条": P("全过程记录的定义", STAGES_NOTE, PROC, CATALOGUE, MEDIA),
+        "第三条": N("培训和监督检查；管理文书、影像、记录仪", "培训和监督检查是组织措施，软件不能检查"),
+        "第四条": P("书面和动态记录方式", STAGES_NOTE, CATALOGUE, MEDIA),
+        "第五条": T("依申请：登记、书面记录，受理地点视频监控（强制）",
+                   "required_av（新种类）：每个行政许可申请的 apply 环节须有关联的监控录像（来源“监控录像导出”）",
+                   APPLICATION_NOTE, PROC, CATALOGUE),
+        "第六条": T("投诉举报：登记、书面记录，接待地点同步录音录像（强制）",
+                   "required_av（新种类）作用于投诉举报：音像记录目前只能关联案件（media/models.py AvRecord.case），"
+                   "需先能关联投诉举报，规则也需能检查投诉举报",
+                   COMPLAINT_NOTE, CASES, MEDIA),
+        "第七条": R("程序启动审批表；紧急时2日内补填", "", todo=DOCS_AT_STEPS + "file_case → filing_approval"),
+        "第八条": T("调查取证的书面记录（原文第四项前有“[bookmark: _GoBack]”残留）",
+                   DOCS_AT_STEPS + "interview → interview_record，inspect_site → inspection_record，"
+                   "collect_evidence → evidence_register，hearing → hearing_record；signatures（现有种类）：证据登记保存清单由执法人员和证据提供人签名",
+                   "各调查取证环节列出这些文书，证据登记保存清单的栏目引用本条第二项", PROC, CATALOGUE),
+        "第九条": R("证据保全：先行登记保存文书，同时音像记录", "",
+                   todo="required_av（新种类）：preserve_evidence 环节须有关联的音像记录"),
+        "第十条": R("调查报告及其内容", "调查报告的各项内容为必填栏（catalogue INVESTIGATION_REPORT）", CATALOGUE),
+        "第十一条": P("决定书及负责人审批；集体讨论的记录", REVIEW_NOTE, CATALOGUE, PROC),
+        "第十二条": P("决定文书的格式、说理、救济途径、法律依据", REASONED_NOTE + "；救济途径为必填栏（catalogue REMEDIES）",
+                     CATALOGUE),
+        "第十三条": P("直接送达：送达回证签名并载明日期",
+                     SERVICE_NOTE + "；送达回证的签名人和送达日期为必填", RECORDS, CATALOGUE,
+                     todo=DOCS_AT_STEPS + "serve → service_receipt（003 没有 service-receipt 规则）"),
+        "第十四条": P("邮寄送达：留存凭证和签收证明；退回的记录", SERVICE_NOTE, RECORDS, CATALOGUE),
+        "第十五条": P("留置送达：见证人签名，或拍照、录像",
+                     SERVICE_NOTE + "；拒收记录为拒签记录（Refusal：见证人、音像记录）", RECORDS, CATALOGUE,
+                     todo="required_fields / required_av（新种类）：留置送达须有见证人或关联的音像记录"),
+        "第十六条": P("委托、转交、公告送达的书面记录", SERVICE_NOTE, RECORDS),
+        "第十七条": T("履行情况的书面记录", PERFORMANCE_TODO, "penalty_general.close_case 环节引用本条", PROC),
+        "第十八条": P("申请法院强制执行的全过程记录", COURT_NOTE, PROC),
+        "第十九条": T("30日内立卷归档", ARCHIVE_30, ARCHIVE_NOTE, PROC),
+        "第二十条": P("日常影像至少保存一年；案卷年底归档；证据影像与案卷同期", RETENTION_NOTE, MEDIA, MEDIA_ACTIONS,
+                     todo="allowed_values（现有种类，作用于 av_record）：一般程序处罚案件中作为证据的音像记录保存期限不得短于案卷；"
+                          "deadline：案卷于当年年底前归档（需“年底”这种期限）"),
+        "第二十一条": P("长期保存的情形", RETENTION_NOTE, MEDIA, MEDIA_ACTIONS, todo=RETENTION_TODO),
+        "第二十二条": T("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST),
+        "第二十三条": P("定期抽检、回放检查",
+                       "监督人员可查看本机关全部案件和音像记录（access/roles.py），回放记入账本。是否定期抽检不能检查",
+                       ROLES, MEDIA_ACTIONS),
+        "第二十四条": P("严禁不记录、删改、私自复制传播、记录无关活动、毁坏",
+                       NO_TAMPER + "；私自复制：查看和下载都记入账本。不记录由规则检查结果发现；记录无关活动不能检查",
+                       LEDGER, STORE, FIXITY, MEDIA_ACTIONS),
+        "第二十五条": N("违反规定的处理", DISCIPLINE, VERIFY),
+        "第二十六条": N("施行日期", EFFECTIVE),
+    },
+    "004": {
+        "第一条": N("目的和依据", PURPOSE),
+        "第二条": P("全过程记录的定义：处罚、检查", SCOPE_ACTS + "；" + STAGES_NOTE, PROC, CATALOGUE, MEDIA),
+        "第三条": P("文字和音像记录方式", STAGES_NOTE, CATALOGUE, MEDIA),
+        "第四条": N("记录原则", PRINCIPLE),
+        "第五条": N("法制科的监督、检查、指导职责", "职责分工"),
+        "第六条": R("立案审批表；紧急时24小时内补报；不予立案审批表及告知",
+                   COMPLAINT_NOTE + "；不予立案审批表的栏目引用本条第二款", CASES, CATALOGUE),
+        "第七条": R("处罚中的调查取证文书；询问和听证同时音像记录；签字；拒绝时书面和音像记录",
+                   "拒绝签字记录为拒签记录（Refusal：见证人、音像记录）", RECORDS,
+                   todo="required_av（新种类）：interview 自询问开始、hearing 全程须有关联的音像记录；"
+                        + DOCS_AT_STEPS + "interview → interview_record，collect_evidence → evidence_request_notice / evidence_register，"
+                        "statement_defence → rights_notice + statement_defence_record，hearing → hearing_notice + hearing_record + hearing_report"),
+        "第八条": P("证据保全应记录的事项", "先行登记保存证据通知书必填保全理由、标的、形式（catalogue PRESERVATION）", CATALOGUE),
+        "第九条": R("调查终结报告；事先告知书；决定审批表；法制审核", "各环节由相应角色批准（cases/procedures.py）", PROC,
+                   todo=DOCS_AT_STEPS + "advance_notice → advance_notice，decide_penalty / decide_no_penalty → "
+                        "penalty_decision_approval，legal_review → legal_review_opinion"),
+        "第十条": T("不成立通知书、不予处罚决定书、处罚决定书；移送书",
+                   DOCS_AT_STEPS + "decide_penalty → penalty_decision，decide_no_penalty → no_penalty_decision 或 "
+                   "violation_not_established_notice，refer → referral_letter",
+                   "这些文书在文书目录中，决定环节列出它们", PROC, CATALOGUE),
+        "第十一条": R("送达回证", ""),
+        "第十二条": P("各种送达方式的记录", SERVICE_NOTE, RECORDS, RECORD_ACTIONS,
+                     todo=SERVICE_AV_TODO + "；required_fields（新种类）：邮寄送达须留存付邮凭证和回执"),
+        "第十三条": T("履行情况的记录；责令改正的核查", PERFORMANCE_TODO, "penalty_general.close_case 环节引用本条", PROC),
+        "第十四条": T("催告书送达；陈述申辩的复核", DEMAND_TODO, COURT_NOTE, PROC),
+        "第十五条": P("申请法院强制执行的全过程记录", COURT_NOTE, PROC),
+        "第十六条": P("监督检查通知书；投诉举报线索的处理（直接查处、交办、告知、不再检查）",
+                     "行政检查程序的启动环节有监督检查通知书、督查立案审批表，交办为 hand_over 环节（交办函）；"
+                     + COMPLAINT_NOTE, PROC, CATALOGUE, CASES,
+                     todo=DOCS_AT_STEPS + "start_inspection → inspection_notice 或 inspection_filing_approval"),
+        "第十七条": P("双随机选取检查人员", "双随机抽取记录是文书种类，栏目引用本条；是否真随机不能检查", CATALOGUE, PROC,
+                     todo=DOCS_AT_STEPS + "start_inspection → random_draw_record"),
+        "第十八条": P("检查中的调查取证文书；签字", OFFICERS_NOTE + "；各检查环节列出文书", CATALOGUE, PROC,
+                     todo=DOCS_AT_STEPS + "inspection.interview → interview_record，inspection.collect_evidence → "
+                          "evidence_register；signatures（现有种类）：检查笔录由执法人员和当事人签名"),
+        "第十九条": P("监督检查报告；法制审核；启动处罚", "report、legal_review、open_penalty_case 各是一个环节，由相应角色批准", PROC,
+                     CATALOGUE, todo=DOCS_AT_STEPS + "report → inspection_report"),
+        "第二十条": N("音像记录设备的配备原则和数量", EQUIPMENT, MEDIA),
+        "第二十一条": R("专人管理设备；24小时内存储并标明案号、当事人、承办人",
+                       "上传或关联案件时自动标注案号、当事人、承办人（media/actions.py）；指定专人是组织措施", MEDIA_ACTIONS, MEDIA),
+        "第二十二条": N("设备保障；音像记录保存和定期备份",
+                       "装备保障和备份是运维工作；本系统的存储只写一次并可复核（media/fixity.py），但不做也不检查备份", FIXITY),
+        "第二十三条": T("建立案卷；30日内归档", ARCHIVE_30, ARCHIVE_NOTE, PROC),
+        "第二十四条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
+        "第二十五条": T("查阅、复制经机关负责人同意", ACCESS_APPROVED),
+        "第二十六条": N("责任追究", DISCIPLINE, VERIFY),
+        "第二十七条": N("解释权", INTERPRET),
+        "第二十八条": N("施行日期", EFFECTIVE),
+    },
+}
+
+
+# --- what is computed ---------------------------------------------------------------------------
+
+def rules_for(loaded: dict[str, profiles.Profile] | None = None) -> dict[tuple[str, str], list[dict]]:
+    """(seed, article) → the profile rules that cite it: [{profile, id, article}] (the citation's
+    own words, e.g. 第十三条第二款、第三款). Inherited copies are counted once."""
+    loaded = profiles.load_all() if loaded is None else loaded
+    by_file = {f: code for code, f in profiles.SEEDS.items()}
+    out: dict[tuple[str, str], list[dict]] = {}
+    seen = set()
+    for name, profile in loaded.items():
+        for rule in profile.rules:
+            seed = by_file.get(rule.cite["file"])
+            if seed is None:
+                continue
+            for article in articles_in(str(rule.cite["article"])):
+                key = (seed, article, rule.id, rule.source)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.setdefault((seed, article), []).append(
+                    {"profile": rule.source.split(".yaml")[0], "id": rule.id, "article": str(rule.cite["article"])})
+    return out
+
+
+def catalogue_citations() -> dict[tuple[str, str], list[str]]:
+    """(seed, article) → the document kinds whose kind or field ``cite`` names it."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for kind in KINDS.values():
+        for cite in (kind.cite, *(f.cite for f in kind.fields)):
+            for key in cited_seed_articles(cite):
+                out.setdefault(key, set()).add(kind.code)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def procedure_citations() -> dict[tuple[str, str], list[str]]:
+    """(seed, article) → the procedure steps ("procedure.step") whose ``cite`` names it."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for p in PROCEDURES.values():
+        for s in p.steps:
+            for key in cited_seed_articles(s.cite):
+                out.setdefault(key, []).append(f"{p.code}.{s.code}")
+    return out
+
+
+def build(loaded: dict[str, profiles.Profile] | None = None) -> list[dict]:
+    """The whole table with what is computed: one dict per seed, its articles and its summary."""
+    loaded = profiles.load_all() if loaded is None else loaded
+    rules, catalogue, steps = rules_for(loaded), catalogue_citations(), procedure_citations()
+    seeds = []
+    for seed, entries in TABLE.items():
+        articles = []
+        for article, e in entries.items():
+            articles.append({
+                "article": article, "topic": e.topic, "status": e.status, "note": e.note,
+                "rules": rules.get((seed, article), []), "where": list(e.where), "todo": e.todo,
+                "catalogue": catalogue.get((seed, article), []), "steps": steps.get((seed, article), []),
+            })
+        summary = {s: sum(1 for a in articles if a["status"] == s) for s in STATUSES}
+        summary["articles"] = len(articles)
+        summary["with_todo"] = sum(1 for a in articles if a["todo"] and a["status"] != "todo")
+        profile = loaded.get(seed)
+        seeds.append({"seed": seed, "file": profiles.SEEDS[seed], "title": profile.title if profile else seed,
+                      "articles": articles, "summary": summary})
+    return seeds
+
+
+def problems(loaded: dict[str, profiles.Profile] | None = None) -> list[str]:
+    """Where the declared table and the computed facts disagree (the tests require none)."""
+    loaded = profiles.load_all() if loaded is None else loaded
+    seeds = build(loaded)
+    out = []
+    known = {(s["seed"], a["article"]) for s in seeds for a in s["articles"]}
+    for (seed, article), found in rules_for(loaded).items():
+        if (seed, article) not in known:
+            out.append(f"{seed} {article}：规则 {'、'.join(r['id'] for r in found)} 引用的条文不在覆盖表中")
+    for s in seeds:
+        for a in s["articles"]:
+            where = f"{s['seed']} {a['article']}"
+            if a["status"] == "rules" and not a["rules"]:
+                out.append(f"{where}：标为“规则”，但没有规则引用该条")
+            if a["status"] != "rules" and a["rules"]:
+                out.append(f"{where}：标为“{STATUSES[a['status']]}”，但规则 "
+                           f"{'、'.join(r['id'] for r in a['rules'])} 引用该条（请改为 rules）")
+            if a["status"] == "product" and not (a["note"] and a["where"]):
+                out.append(f"{where}：标为“产品”，须写明如何覆盖及模块")
+            if a["status"] == "not_checkable" and not a["note"]:
+                out.append(f"{where}：标为“不可检查”，须写明理由")
+            if a["status"] == "todo" and not a["todo"]:
+                out.append(f"{where}：标为“待编码”，须写明用哪种规则编码")
+            missing = [m for m in a["where"] if not (REPOSITORY / m).exists()]
+            if missing:
+                out.append(f"{where}：模块不存在：{'、'.join(missing)}")
+    return out
+
+
+# --- output -------------------------------------------------------------------------------------
+
+def _rules_text(a: dict) -> str:
+    return "、".join(f"{r['id']}（{r['profile']}.yaml {r['article']}）" for r in a["rules"])
+
+
+def _detail(a: dict) -> str:
+    parts = []
+    if a["rules"]:
+        parts.append("规则：" + _rules_text(a))
+    if a["note"]:
+        parts.append(a["note"])
+    if a["where"]:
+        parts.append("模块：" + "、".join(a["where"]))
+    return "。".join(p.rstrip("。") for p in parts)
+
+
+def _cited(a: dict) -> str:
+    parts = []
+    if a["catalogue"]:
+        parts.append("文书目录：" + "、".join(a["catalogue"]))
+    if a["steps"]:
+        parts.append("程序环节：" + "、".join(a["steps"]))
+    return "；".join(parts)
+
+
+SUMMARY_HEADS = ("条数", "规则", "产品", "不可检查", "待编码", "规则或产品覆盖、另有待编码部分")
+
+
+def _summary_row(s: dict) -> tuple:
+    n = s["summary"]
+    return (n["articles"], n["rules"], n["product"], n["not_checkable"], n["todo"], n["with_todo"])
+
+
+def text(seeds: list[dict]) -> str:
+    lines = []
+    for s in seeds:
+        lines.append(f"== {s['seed']} {s['title']}（{s['file']}）")
+        for a in s["articles"]:
+            lines.append(f"{a['article']}  [{STATUSES[a['status']]}]  {a['topic']}")
+            lines.append(f"    {_detail(a) or '—'}")
+            if a["todo"]:
+                lines.append(f"    待编码：{a['todo']}")
+            if _cited(a):
+                lines.append(f"    引用于 {_cited(a)}")
+        lines.append("合计：" + "，".join(f"{h} {v}" for h, v in zip(SUMMARY_HEADS, _summary_row(s))))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ") or "—"
+
+
+def markdown(seeds: list[dict]) -> str:
+    lines = [
+        "<!-- Generated by `lawtrail rules --coverage --markdown > docs/rules-coverage.md` from "
+        "src/lawtrail/rules/coverage.py and the loaded rule profiles; do not edit by hand "
+        "(tests/rules/test_coverage.py checks that this file equals the command's output). -->",
+        "",
+        "# Coverage of the seeds (规定条文覆盖情况)",
+        "",
+        "Generated by `lawtrail rules --coverage --markdown > docs/rules-coverage.md`. For every article of "
+        "the five regulations (../shared/seeds): **规则** — encoded as profile rule(s), named with the profile "
+        "and the cited paragraph (computed from the profiles' citations); **产品** — covered by another part of "
+        "the product, with its module; **不可检查** — not checkable by software, and why; **待编码** — "
+        "checkable but not checked yet, with the rule kind that would check it. Any article may still have a "
+        "**待编码** part. “引用于” lists the document kinds (records/catalogue.py) and procedure steps "
+        "(cases/procedures.py) whose citations name the article.",
+        "",
+        "## Summary",
+        "",
+        "| 规定 | " + " | ".join(SUMMARY_HEADS) + " |",
+        "|---|" + "---:|" * len(SUMMARY_HEADS),
+    ]
+    totals = [0] * len(SUMMARY_HEADS)
+    for s in seeds:
+        row = _summary_row(s)
+        totals = [t + v for t, v in zip(totals, row)]
+        lines.append(f"| {s['seed']} {s['title']} | " + " | ".join(str(v) for v in row) + " |")
+    lines.append("| 合计 | " + " | ".join(str(v) for v in totals) + " |")
+    for s in seeds:
+        lines += ["", f"## {s['seed']} {s['title']}（{s['file']}）", "",
+                  "| 条 | 内容 | 状态 | 规则 / 产品 / 理由 | 待编码 | 引用于 |", "|---|---|---|---|---|---|"]
+        for a in s["articles"]:
+            lines.append("| " + " | ".join(_cell(v) for v in (
+                a["article"], a["topic"], STATUSES[a["status"]], _detail(a), a["todo"], _cited(a))) + " |")
+    return "\n".join(lines) + "\n"
