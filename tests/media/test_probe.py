@@ -251,7 +251,10 @@ def test_heic_photo_is_named_not_called_a_broken_video(tmp_path):
 
 
 @pytest.mark.parametrize("keep", [0.1, 0.9])  # cut in the headers, cut in the picture data
-def test_truncated_photo(tmp_path, keep):
+def test_truncated_photo(tmp_path, keep, monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as after WeasyPrint is imported
     data = write_jpeg(tmp_path / "whole.jpg", size=(640, 480)).read_bytes()
     (tmp_path / "cut.jpg").write_bytes(data[: int(len(data) * keep)])
     assert "图片文件不完整或已损坏" in refused(tmp_path / "cut.jpg")

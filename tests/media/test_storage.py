@@ -24,7 +24,7 @@ from lawtrail.media.storage.filesystem import FilesystemStore
 from lawtrail.media.storage.s3 import PROBE_KEY, S3Store
 
 MiB = 1 << 20
-INTERFACE = {"put_file", "exists", "size", "open", "read_range", "iter_objects"}
+INTERFACE = {"put_file", "adopt", "staging_dir", "exists", "size", "open", "read_range", "iter_objects"}
 
 
 def write(path, data: bytes, piece: int = 100_003) -> Digests:
@@ -286,6 +286,165 @@ def test_a_large_file_streams_in_bounded_memory(store, tmp_path):
         assert len(parts) == 4  # 16 MiB parts
         head = store._client.head_object(Bucket=store.bucket, Key=f"objects/{d.sha256}")
         assert head["ETag"].endswith('-4"')  # the object was assembled from a multipart upload
+
+
+# -- adopt: a file the server staged and hashed itself ---------------------------------------------
+
+
+def staged(store, data: bytes, name: str = "upload.part"):
+    """An upload staged where the store wants it (the filesystem store: inside objects/.incoming)."""
+    d = store.staging_dir()
+    if d is None:
+        return None, None
+    d.mkdir(parents=True, exist_ok=True)
+    return d / name, write(d / name, data)
+
+
+def staged_anywhere(store, tmp_path, data: bytes, name: str = "upload.part"):
+    path, d = staged(store, data, name)
+    return (path, d) if path is not None else sample(tmp_path, data, name)
+
+
+def test_adopt_stores_the_staged_file(store, tmp_path):
+    data = os.urandom(300_000)
+    path, d = staged_anywhere(store, tmp_path, data)
+    before = os.stat(path)
+    assert store.adopt(path, d) is True
+    assert store.exists(d.sha256) and read_all(store.open(d.sha256)) == data
+    assert list(store.iter_objects()) == [(d.sha256, len(data))]  # the staging file is not an object
+    if isinstance(store, FilesystemStore):
+        obj = os.stat(store.path(d.sha256))
+        assert obj.st_ino == before.st_ino and obj.st_nlink == 2  # the file itself: no copy was made
+        assert stat.S_IMODE(obj.st_mode) == 0o444 and stat.S_IMODE(os.stat(path).st_mode) == 0o444
+        assert store.staging_dir().parent == store.incoming and obj.st_dev == os.stat(store.staging_dir()).st_dev
+        os.unlink(path)  # the caller drops its own name for it; the object stays
+        assert os.stat(store.path(d.sha256)).st_nlink == 1 and read_all(store.open(d.sha256)) == data
+    else:
+        assert path.read_bytes() == data  # S3 copies (put_file): the local file is only read
+
+
+def test_adopt_stores_once_and_leaves_the_existing_object_and_the_file_alone(store, tmp_path):
+    data = os.urandom(50_000)
+    first, d = sample(tmp_path, data, "first.bin")
+    assert store.put_file(first, d) is True
+    if isinstance(store, FilesystemStore):
+        before = os.stat(store.path(d.sha256))
+    else:
+        before = store._client.head_object(Bucket=store.bucket, Key=f"objects/{d.sha256}")
+        writes = s3_calls(store, "PutObject", "CreateMultipartUpload", "UploadPart")
+    second, d2 = staged_anywhere(store, tmp_path, data)  # another upload of the same bytes
+    mode = stat.S_IMODE(os.stat(second).st_mode)
+    assert store.adopt(second, d2) is False
+    assert list(store.iter_objects()) == [(d.sha256, len(data))]
+    assert stat.S_IMODE(os.stat(second).st_mode) == mode and os.stat(second).st_nlink == 1  # not touched
+    if isinstance(store, FilesystemStore):
+        after = os.stat(store.path(d.sha256))
+        assert (after.st_ino, after.st_mtime_ns, after.st_nlink) == (before.st_ino, before.st_mtime_ns, 1)
+    else:
+        assert writes == []
+        after = store._client.head_object(Bucket=store.bucket, Key=f"objects/{d.sha256}")
+        assert (after["ETag"], after["LastModified"]) == (before["ETag"], before["LastModified"])
+
+
+def test_adopt_never_replaces_an_object_even_to_repair_it(store, tmp_path):
+    data = os.urandom(20_000)
+    path, d = staged_anywhere(store, tmp_path, data)
+    damaged = data[:5000]
+    if isinstance(store, FilesystemStore):
+        target = store.path(d.sha256)
+        target.parent.mkdir(parents=True)
+        target.write_bytes(damaged)
+    else:
+        store._client.put_object(Bucket=store.bucket, Key=f"objects/{d.sha256}", Body=damaged)
+    with pytest.raises(OverwriteRefused):
+        store.adopt(path, d)
+    assert read_all(store.open(d.sha256)) == damaged
+    assert list(store.iter_objects()) == [(d.sha256, len(damaged))]
+
+
+def test_adopt_refuses_a_file_whose_size_is_not_the_digests(store, tmp_path):
+    path, d = staged_anywhere(store, tmp_path, os.urandom(10_000))
+    with pytest.raises(DigestMismatch, match="大小与所给摘要不符"):
+        store.adopt(path, Digests(d.sha256, d.sm3, d.size + 1))
+    assert not store.exists(d.sha256) and list(store.iter_objects()) == []
+    if isinstance(store, FilesystemStore):
+        assert stat.S_IMODE(os.stat(path).st_mode) & 0o200  # refused before it was made read-only
+
+
+def test_two_adopters_of_the_same_bytes_at_once_store_one_object(store, tmp_path):
+    data = os.urandom(2 * MiB)
+    paths, digests = zip(*(staged_anywhere(store, tmp_path, data, f"w{i}.part") for i in range(2)))
+    start, results = threading.Barrier(2), []
+
+    def adopter(p):
+        start.wait()
+        results.append(store.adopt(p, digests[0]))
+
+    threads = [threading.Thread(target=adopter, args=(p,)) for p in paths]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, True]
+    assert list(store.iter_objects()) == [(digests[0].sha256, len(data))]
+    assert read_all(store.open(digests[0].sha256)) == data
+
+
+def test_adopt_that_looked_too_early_finds_the_name_taken_and_does_not_replace_it(tmp_path):
+    store = FilesystemStore(tmp_path / "media")
+    data = os.urandom(100_000)
+    first, d = staged(store, data, "first.part")
+    assert store.adopt(first, d) is True
+    second, _ = staged(store, data, "second.part")
+    looks, real = [], store._stored_size
+
+    def stale_first_look(sha256):
+        looks.append(sha256)
+        return None if len(looks) == 1 else real(sha256)
+
+    store._stored_size = stale_first_look
+    assert store.adopt(second, d) is False
+    assert len(looks) == 2  # it linked, was refused, looked again
+    obj = os.stat(store.path(d.sha256))
+    assert obj.st_ino == os.stat(first).st_ino != os.stat(second).st_ino  # the first file is still the object
+
+
+def test_adopt_failing_before_the_link_leaves_nothing_under_the_final_name(tmp_path, monkeypatch):
+    store = FilesystemStore(tmp_path / "media")
+    data = os.urandom(100_000)
+    path, d = staged(store, data)
+
+    def disk_error(src, dst, **kw):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "link", disk_error)
+    with pytest.raises(OSError, match="Input/output"):
+        store.adopt(path, d)
+    monkeypatch.undo()
+    assert not store.exists(d.sha256) and list(store.iter_objects()) == []
+    assert sorted(os.listdir(store.incoming)) == ["uploads"]  # no temporary file either
+    assert store.adopt(path, d) is True and read_all(store.open(d.sha256)) == data
+
+
+def test_adopt_of_a_file_on_another_filesystem_copies_it(tmp_path, monkeypatch):
+    """A staging directory that is not on the objects' filesystem (EXDEV): put_file after all."""
+    store = FilesystemStore(tmp_path / "media")
+    data = os.urandom(3 * MiB + 5)
+    path, d = sample(tmp_path, data)
+    real, calls = os.link, []
+
+    def cross_device(src, dst, **kw):
+        calls.append(src)
+        if len(calls) == 1:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real(src, dst, **kw)
+
+    monkeypatch.setattr(os, "link", cross_device)
+    assert store.adopt(path, d) is True
+    monkeypatch.undo()
+    assert len(calls) == 2  # the link refused, then put_file's own link of its copy
+    assert read_all(store.open(d.sha256)) == data
+    assert os.stat(store.path(d.sha256)).st_ino != os.stat(path).st_ino and os.listdir(store.incoming) == []
 
 
 # -- filesystem: crashes ---------------------------------------------------------------------------

@@ -160,9 +160,12 @@ def append_chunk(*, by: Staff, upload_id, offset: int, read, length: int) -> Upl
                 hasher.update_behind(block)  # SM3 of this block runs on while the next is read and written
                 left -= len(block)
             f.flush()
-            os.fsync(f.fileno())  # meanwhile SM3 of the last block finishes
-        finally:
-            hasher.settle()
+            os.fsync(f.fileno())
+        except BaseException:
+            hasher.settle()  # no job left running on a hash state that is thrown away
+            raise
+        # SM3 of the last block may still be running: it overlaps the fsync, this answer and the
+        # next chunk's arrival; the next chunk or the completion waits for it (Hasher.settle).
         moved = Upload.objects.filter(pk=u.pk, received=offset, record__isnull=True).update(  # step 3
             received=offset + length, updated_at=timezone.now())
         if not moved:

@@ -185,7 +185,11 @@ def _link_open_file(fd: int, path, final: Path) -> None:
     """Hard-link the open file ``fd`` — the very file that was checked and made read-only, even if
     ``path`` was swapped meanwhile — to ``final``; by its path where /proc is not mounted."""
     proc = f"/proc/self/fd/{fd}"
-    os.link(proc if os.path.exists(proc) else path, final)  # follows the /proc link to the file
+    parent = os.open(final.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:  # with a dir_fd os.link is linkat(AT_SYMLINK_FOLLOW): through the /proc link to the file
+        os.link(proc if os.path.exists(proc) else path, final.name, dst_dir_fd=parent)
+    finally:
+        os.close(parent)
 
 
 def _make_dirs(d: Path) -> None:

@@ -31,4 +31,6 @@ class Command(BaseCommand):
                              name="checkpoints", daemon=True).start()
             threading.Thread(target=job_loop, name="media-jobs", daemon=True).start()
         self.stdout.write(f"lawtrail 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
-        serve(application, host=host, port=int(port), threads=threads, ident="lawtrail")
+        # recv_bytes: waitress reads sockets 8 KiB at a time by default; an upload's chunk of up to
+        # 64 MiB then costs ~8,000 reads and a third more of the server's CPU (bench/media_bench.py).
+        serve(application, host=host, port=int(port), threads=threads, ident="lawtrail", recv_bytes=1 << 20)
