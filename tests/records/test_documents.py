@@ -224,3 +224,14 @@ def test_a_document_that_is_not_served_has_no_service(org, case):
     v = actions.finalise(by=org.zhang, document=interview(org, case))
     with pytest.raises(ValidationError):
         actions.record_service(by=org.zhang, version=v, method="direct", served_at=timezone.now(), recipient="王某")
+
+
+def test_a_cut_off_signature_image_is_refused_even_after_a_pdf_was_rendered(org, case, monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what importing WeasyPrint does
+    v = actions.finalise(by=org.zhang, document=interview(org, case))
+    with pytest.raises(ValidationError) as e:
+        actions.sign(by=org.zhang, version=v, role="party", method="handwriting", name="王某",
+                     image=PNG[: len(PNG) * 2 // 3], mime="image/png")
+    assert "无法识别" in e.value.message_dict["image"][0]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -29,7 +28,9 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 import av
-from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
+
+from lawtrail.images import load_strictly
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 # A clock that says earlier than this was never set (cameras reset to 1970 or 2000-01-01).
@@ -179,19 +180,10 @@ def _decode_check(im: Image.Image) -> None:
     A JPEG decodes at 1/8 scale (draft mode): every byte is still read, at little cost."""
     if im.format in ("JPEG", "MPO"):
         im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
-    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import (to print what it can),
-    # which would let a cut-off photo pass here once any PDF has been rendered: be strict meanwhile.
-    with _strict_lock:
-        lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
-        try:
-            im.load()
-        except (OSError, SyntaxError, ValueError) as e:
-            raise ProbeError(f"图片文件不完整或已损坏：{e}") from None
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
-
-
-_strict_lock = threading.Lock()
+    try:
+        load_strictly(im)  # strict even after WeasyPrint made Pillow lenient (lawtrail/images.py)
+    except (OSError, SyntaxError, ValueError) as e:
+        raise ProbeError(f"图片文件不完整或已损坏：{e}") from None
 
 
 _EXIF_TIME = re.compile(r"(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})")

@@ -21,6 +21,7 @@ from lawtrail.access.models import Staff
 from lawtrail.access.policy import Denied
 from lawtrail.cases import numbers
 from lawtrail.cases.models import Case
+from lawtrail.images import load_strictly
 from lawtrail.ledger.canonical import dumps, normalise
 from lawtrail.ledger.tracked import record
 
@@ -218,7 +219,7 @@ def _store_image(data: bytes, mime: str) -> str:
         raise ValidationError({"image": f"签名图像过大（最大 {MAX_IMAGE_BYTES // 1024} KB）"})
     try:  # decode it now: an image that cannot be shown would vanish from the printed document
         with Image.open(io.BytesIO(data)) as img:
-            img.load()
+            load_strictly(img)  # a cut-off image would print half a signature
             if img.width * img.height > MAX_IMAGE_PIXELS:
                 raise ValidationError({"image": "签名图像尺寸过大"})
     except (OSError, SyntaxError, Image.DecompressionBombError):
