@@ -27,12 +27,8 @@ import http.client
 import itertools
 import json
 import math
-import os
 import random
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 from datetime import date, datetime, timedelta, timezone as dt_timezone
@@ -40,7 +36,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from .common import django_on, fresh_dir, row, say, OUT
+from .common import django_on, fresh_dir, row, say, OUT, free_port, start_server, stop_server
 
 SEED = 2026
 BATCH = 1000  # cases per transaction
@@ -483,37 +479,6 @@ def generate(d: Path, cases: int, entries: int) -> dict:
 
 # ---- 2.–3. server, logins, load -------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(data: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "LAWTRAIL_DATA_DIR": str(data)}
-    env.pop("LAWTRAIL_DATABASE_URL", None)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    fh = open(log, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "lawtrail.cli", "serve", "--no-worker", "--host", "127.0.0.1",
-                             "--port", str(port), "--threads", str(THREADS)],
-                            env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=str(data.parent))
-    fh.close()
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"lawtrail serve 退出（{proc.returncode}）：{log.read_text(errors='replace')[-2000:]}")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            c.request("GET", "/login/")
-            if c.getresponse().status == 200:
-                c.close()
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("lawtrail serve 在 60 秒内没有应答")
-
-
 def _cookies(resp) -> dict:
     jar = SimpleCookie()
     for h in resp.headers.get_all("Set-Cookie") or []:
@@ -683,9 +648,9 @@ def run(cases: int = 100_000, entries: int = 1_000_000, reuse: bool = False) -> 
 
     connection.close()
 
-    port = _free_port()
+    port = free_port()
     say(f"2/4 启动 lawtrail serve --threads {THREADS}（127.0.0.1:{port}）…")
-    server = _start_server(data, port, d / "serve.log")
+    server = start_server(data, port, d / "serve.log", THREADS)
     rng = random.Random(SEED + 1)
     try:
         say("3/4 登录并加压 …")
@@ -710,12 +675,7 @@ def run(cases: int = 100_000, entries: int = 1_000_000, reuse: bool = False) -> 
         _load(port, targets, rng)
         t_load = time.perf_counter() - t_load
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
 
     say("4/4 统计每个页面的 SQL …")
     sql_pages = [

@@ -1,7 +1,11 @@
-"""Shared scaffolding: a throwaway data directory on the project's disk, Django set up on it."""
+"""Shared scaffolding: a throwaway data directory on the project's disk, Django set up on it, and a
+real `lawtrail serve` subprocess to measure against."""
 
+import http.client
 import os
 import shutil
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,3 +44,43 @@ def say(msg: str) -> None:
 def row(name: str, ours: float, unit: str, base: float, base_name: str, goal: str, met: bool) -> str:
     return (f"{name:<44} {ours:>12,.0f} {unit:<10} | {base_name:<34} {base:>12,.0f} {unit:<10} "
             f"| {goal:<14} {'达标' if met else '未达标'}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data: Path, port: int, log: Path, threads: int) -> subprocess.Popen:
+    """`lawtrail serve` on ``data`` (SQLite, filesystem store), answering within 60 s or an error with its log."""
+    env = {**os.environ, "LAWTRAIL_DATA_DIR": str(data)}
+    for k in ("LAWTRAIL_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LAWTRAIL_MEDIA_STORE"):
+        env.pop(k, None)
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "lawtrail.cli", "serve", "--no-worker", "--host", "127.0.0.1",
+                                 "--port", str(port), "--threads", str(threads)],
+                                env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=str(data.parent))
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"lawtrail serve 退出（{proc.returncode}）：{log.read_text(errors='replace')[-2000:]}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/login/")
+            if c.getresponse().status == 200:
+                c.close()
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("lawtrail serve 在 60 秒内没有应答")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

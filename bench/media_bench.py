@@ -37,12 +37,11 @@ import shutil
 import socket
 import struct
 import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .common import django_on, fresh_dir, row, say
+from .common import django_on, fresh_dir, row, say, free_port, start_server, stop_server
 
 MiB = 1 << 20
 GiB = 1 << 30
@@ -129,36 +128,6 @@ def _setup(data: Path) -> tuple[int, str]:
 
     connection.close()
     return case.pk, token
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(data: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "LAWTRAIL_DATA_DIR": str(data)}
-    for k in ("LAWTRAIL_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LAWTRAIL_MEDIA_STORE"):
-        env.pop(k, None)
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "lawtrail.cli", "serve", "--no-worker", "--host", "127.0.0.1",
-                                 "--port", str(port), "--threads", "4"],
-                                env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=str(data.parent))
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"lawtrail serve 退出（{proc.returncode}）：{log.read_text(errors='replace')[-2000:]}")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            c.request("GET", "/login/")
-            if c.getresponse().status == 200:
-                c.close()
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("lawtrail serve 在 60 秒内没有应答")
 
 
 class Client:
@@ -269,9 +238,9 @@ def _run(d: Path, size_mib: int, rss_mib: int) -> None:
     src = d / "source.mp4"
     say(f"生成 {size_mib} MiB 测试文件（真实 MP4 + 随机填充）…")
     _generate(src, head, size)  # just written: in the page cache, for the tools and the client alike
-    port = _free_port()
+    port = free_port()
     say(f"启动 lawtrail serve（127.0.0.1:{port}，数据目录 {data}）…")
-    server = _start_server(data, port, d / "serve.log")
+    server = start_server(data, port, d / "serve.log", 4)
     results, mb = [], size / 1e6
     try:
         clients = [Client(port, token), Client(port, token)]
@@ -311,12 +280,7 @@ def _run(d: Path, size_mib: int, rss_mib: int) -> None:
         finally:
             fd.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
     src.unlink()
     results += _store_figures(d)
     print(f"\n音像上传基准（同一次运行中与基线对比；服务器 lawtrail serve，SQLite，文件系统存储）")
