@@ -78,6 +78,15 @@ def _matching(q: str, using: str) -> Q:
     return Q(number__contains=q) | Q(title__contains=q) | Q(pk__in=by_party) | Q(pk__in=by_officer)
 
 
+# Both dialects end alike: parties by exact ID number or credit code, and cases by handler name.
+_EXACT_IDS_AND_HANDLERS = """
+  UNION SELECT p.id FROM cases_party p WHERE p.bureau_id IN (SELECT id FROM access_bureau)
+   AND p.id_number = %s AND NOT (p.id_number = %s)
+  UNION SELECT p.id FROM cases_party p WHERE p.bureau_id IN (SELECT id FROM access_bureau)
+   AND p.credit_code = %s AND NOT (p.credit_code = %s))
+UNION SELECT h.case_id FROM cases_case_handlers h
+ WHERE h.staff_id IN (SELECT s.user_id FROM access_staff s WHERE s.name {like})"""
+
 # The ids of the matching cases as one set, each part found through its own index. On SQLite the
 # trigram FTS5 tables give candidates and every candidate is checked against the row itself with
 # the LIKE of ``__contains`` (exactly the scan's condition), so the index changes the speed and
@@ -92,24 +101,12 @@ SELECT c.id FROM cases_case c
    AND (c.number {like} OR c.title {like})
 UNION SELECT l.case_id FROM cases_case_parties l WHERE l.party_id IN (
   SELECT p.id FROM cases_party p
-   WHERE p.id IN (SELECT rowid FROM cases_party_fts WHERE cases_party_fts MATCH %s) AND p.name {like}
-  UNION SELECT p.id FROM cases_party p WHERE p.bureau_id IN (SELECT id FROM access_bureau)
-   AND p.id_number = %s AND NOT (p.id_number = %s)
-  UNION SELECT p.id FROM cases_party p WHERE p.bureau_id IN (SELECT id FROM access_bureau)
-   AND p.credit_code = %s AND NOT (p.credit_code = %s))
-UNION SELECT h.case_id FROM cases_case_handlers h
- WHERE h.staff_id IN (SELECT s.user_id FROM access_staff s WHERE s.name {like})""",
+   WHERE p.id IN (SELECT rowid FROM cases_party_fts WHERE cases_party_fts MATCH %s) AND p.name {like}""" + _EXACT_IDS_AND_HANDLERS,
     "postgresql": """
 SELECT c.id FROM cases_case c WHERE c.number {like}
 UNION SELECT c.id FROM cases_case c WHERE c.title {like}
 UNION SELECT l.case_id FROM cases_case_parties l WHERE l.party_id IN (
-  SELECT p.id FROM cases_party p WHERE p.name {like}
-  UNION SELECT p.id FROM cases_party p WHERE p.bureau_id IN (SELECT id FROM access_bureau)
-   AND p.id_number = %s AND NOT (p.id_number = %s)
-  UNION SELECT p.id FROM cases_party p WHERE p.bureau_id IN (SELECT id FROM access_bureau)
-   AND p.credit_code = %s AND NOT (p.credit_code = %s))
-UNION SELECT h.case_id FROM cases_case_handlers h
- WHERE h.staff_id IN (SELECT s.user_id FROM access_staff s WHERE s.name {like})""",
+  SELECT p.id FROM cases_party p WHERE p.name {like}""" + _EXACT_IDS_AND_HANDLERS,
 }
 
 

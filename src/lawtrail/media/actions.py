@@ -299,6 +299,13 @@ def _write(*, by: Staff, case: Case | None, i: ingest.Ingest) -> AvRecord:
     return av
 
 
+def _label(av: AvRecord, case: Case) -> None:
+    """004 第二十一条: 标注案号、当事人姓名、承办人姓名."""
+    av.label_case_number = case.number
+    av.label_party = "、".join(case.parties.values_list("name", flat=True))[:200]
+    av.label_handlers = "、".join(case.handlers.values_list("name", flat=True))[:200]
+
+
 def _when(errors: dict, name: str, value) -> datetime | None:
     if value in (None, ""):
         return None
@@ -353,9 +360,7 @@ def _apply_facts(av: AvRecord, by: Staff, case: Case | None, p, facts: dict) -> 
 
     av.place = str(facts.get("place") or "").strip()[:200]
     if case is not None:
-        av.label_case_number = case.number
-        av.label_party = "、".join(case.parties.values_list("name", flat=True))[:200]
-        av.label_handlers = "、".join(case.handlers.values_list("name", flat=True))[:200]
+        _label(av, case)
         step = facts.get("step")
         if step:
             av.step = case.steps.filter(pk=step).first()
@@ -388,9 +393,7 @@ def link(*, by: Staff, record_: AvRecord, case: Case, step=None, document=None) 
     if av.case_id and av.case_id != case.pk:
         raise ValidationError({"case": "该音像记录已属于其他案件"})
     av.case = case
-    av.label_case_number = case.number
-    av.label_party = "、".join(case.parties.values_list("name", flat=True))[:200]
-    av.label_handlers = "、".join(case.handlers.values_list("name", flat=True))[:200]
+    _label(av, case)
     av.step = case.steps.filter(pk=step).first() if step else av.step
     av.document = Document.objects.filter(pk=document, case=case).first() if document else av.document
     av.save()
