@@ -123,23 +123,63 @@ class CaseFacts:
 def load(case: Case | int, now: datetime | None = None) -> CaseFacts:
     """The facts of one case in ``QUERIES`` queries."""
     pk = case.pk if isinstance(case, Case) else case
-    case = Case.objects.select_related("bureau").get(pk=pk)
-    steps = list(StepRecord.objects.filter(case_id=pk).prefetch_related(Prefetch("handlers")).order_by("occurred_at", "id"))
-    for r in steps:
-        r.case = case
-    documents = list(Document.objects.filter(case_id=pk).order_by("created_at", "id"))
-    versions: dict[int, list[Version]] = defaultdict(list)
-    for v in Version.objects.filter(document__case_id=pk).order_by("document_id", "version"):
-        versions[v.document_id].append(v)
-    signatures: dict[int, list[Signature]] = defaultdict(list)
-    for s in Signature.objects.filter(version__document__case_id=pk).select_related("staff"):
-        signatures[s.version_id].append(s)
-    refusals: dict[int, list[Refusal]] = defaultdict(list)
-    for r in Refusal.objects.filter(version__document__case_id=pk):
-        refusals[r.version_id].append(r)
-    services = list(Service.objects.filter(version__document__case_id=pk).order_by("served_at", "id"))
-    av_records = list(AvRecord.objects.filter(case_id=pk).order_by("capture_start", "id"))
-    remote = remote_works_for(av_records) if av_records else {}
-    return CaseFacts(case=case, now=now or timezone.now(), calendar=Calendar.from_db(), steps=steps,
-                     documents=documents, versions=dict(versions), signatures=dict(signatures),
-                     refusals=dict(refusals), services=services, av_records=av_records, remote=remote)
+    found = load_many(Case.objects.filter(pk=pk), now)
+    if not found:
+        raise Case.DoesNotExist(f"案件 {pk} 不存在")
+    return found[0]
+
+
+def load_many(cases, now: datetime | None = None) -> list[CaseFacts]:
+    """The facts of every case of the queryset ``cases``, in ``QUERIES`` queries however many
+    cases there are (each source is one query filtered by the cases' own filter as a subquery, not
+    by an IN list of ids), in the order of their primary keys.
+
+    Rows of a case created between the first query and a later one are left out (they belong to
+    no case listed), so each CaseFacts holds only rows of its own case. A new source of facts is
+    one more query here, grouped by case like the others, and one more field of CaseFacts."""
+    listed = list(cases.select_related("bureau").order_by("pk"))
+    if not listed:
+        return []
+    now = now or timezone.now()
+    within = cases.values("pk")
+    by_case = {c.pk: c for c in listed}
+    steps = defaultdict(list)
+    for r in (StepRecord.objects.filter(case_id__in=within).prefetch_related(Prefetch("handlers"))
+              .order_by("occurred_at", "id")):
+        if r.case_id in by_case:
+            r.case = by_case[r.case_id]
+            steps[r.case_id].append(r)
+    documents, doc_case = defaultdict(list), {}
+    for d in Document.objects.filter(case_id__in=within).order_by("created_at", "id"):
+        if d.case_id in by_case:
+            documents[d.case_id].append(d)
+            doc_case[d.pk] = d.case_id
+    versions, version_case = defaultdict(lambda: defaultdict(list)), {}
+    for v in Version.objects.filter(document__case_id__in=within).order_by("document_id", "version"):
+        if v.document_id in doc_case:
+            versions[doc_case[v.document_id]][v.document_id].append(v)
+            version_case[v.pk] = doc_case[v.document_id]
+    signatures = defaultdict(lambda: defaultdict(list))
+    for sig in Signature.objects.filter(version__document__case_id__in=within).select_related("staff"):
+        if sig.version_id in version_case:
+            signatures[version_case[sig.version_id]][sig.version_id].append(sig)
+    refusals = defaultdict(lambda: defaultdict(list))
+    for ref in Refusal.objects.filter(version__document__case_id__in=within):
+        if ref.version_id in version_case:
+            refusals[version_case[ref.version_id]][ref.version_id].append(ref)
+    services = defaultdict(list)
+    for sv in Service.objects.filter(version__document__case_id__in=within).order_by("served_at", "id"):
+        if sv.version_id in version_case:
+            services[version_case[sv.version_id]].append(sv)
+    av_records = defaultdict(list)
+    all_av = [av for av in AvRecord.objects.filter(case_id__in=within).order_by("capture_start", "id")
+              if av.case_id in by_case]
+    for av in all_av:
+        av_records[av.case_id].append(av)
+    remote = remote_works_for(all_av) if all_av else {}
+    calendar = Calendar.from_db()
+    return [CaseFacts(case=c, now=now, calendar=calendar, steps=steps[c.pk], documents=documents[c.pk],
+                      versions=dict(versions[c.pk]), signatures=dict(signatures[c.pk]),
+                      refusals=dict(refusals[c.pk]), services=services[c.pk], av_records=av_records[c.pk],
+                      remote={av.pk: remote.get(av.pk) for av in av_records[c.pk]})
+            for c in listed]
