@@ -2,8 +2,9 @@
 
 1. Ingest through the real upload path: a 2 GiB file (a real 3-second MP4 whose trailing ``free``
    box is filled with random bytes, so the server probes it and makes its poster like any clip)
-   uploaded over HTTP to ``lawtrail serve`` (waitress, its own data directory and SQLite database,
-   started here as a subprocess) with an API token:
+   uploaded over HTTP to ``lawtrail serve`` (waitress, each chunk's body streamed to the upload
+   code as it arrives — web/streaming.py —, its own data directory and SQLite database, started
+   here as a subprocess, 4 threads: 2 streaming slots) with an API token:
    ``POST /api/v1/cases/{id}/media/uploads``, ``PUT /api/v1/media/uploads/{id}?offset=N`` for every
    chunk (64 MiB, the API's largest: one after another, then two at a time on two connections;
    then 8 MiB, what the browser's uploader sends), ``POST
@@ -13,7 +14,8 @@
    run just before each upload (the issue's yardstick, goal >= 0.8x for 64 MiB chunks sent one
    after another) and ``sha256sum``; the server's SHA-256 and SM3 are checked against theirs. The
    server's CPU seconds are shown beside openssl's: on a shared machine they say more than the
-   wall clock (SM3 alone costs the server what it costs openssl).
+   wall clock (SM3 alone costs the server what it costs openssl; it trails the writes on a thread
+   of its own, digests.StagedHasher, so the wall-clock ceiling is SM3's own time).
 2. Peak RSS of the server process (``VmHWM`` in /proc, reset just before via ``clear_refs``)
    during a 4 GiB upload (the same MP4 head, 4 GiB of padding, 64 MiB chunks): goal under 200 MB,
    and flat — the peak of the first half beside the peak of the whole.
@@ -270,7 +272,8 @@ def _run(d: Path, size_mib: int, rss_mib: int) -> None:
                                        t["total"] <= t_sha) + f"  比值 {t_sha / t['total']:.2f}")
                 results.append(f"   create {t['create']:.2f} s + {size // (chunk_mib * MiB)} PUTs {t['chunks']:.1f} s"
                                f" + complete (probe, adopt, poster, ledger) {t['complete']:.2f} s = {t['total']:.1f} s"
-                               f" (openssl {t_sm3:.1f} s); server CPU {cpu:.1f} s (openssl's {cpu_sm3:.1f} s)")
+                               f" (openssl {t_sm3:.1f} s); server CPU {cpu:.1f} s (openssl's {cpu_sm3:.1f} s);"
+                               f" load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
                 _drop_objects(data)
             results.append(_leftovers(data))
 

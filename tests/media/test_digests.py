@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tongsuopy.crypto import hashes
 
-from lawtrail.media.digests import Digests, Hasher, HashingWriter, hash_file, hash_stream
+from lawtrail.media.digests import Digests, Hasher, HashingWriter, StagedHasher, hash_file, hash_stream
 
 # GB/T 32905-2016 appendix A: the standard's own examples.
 SM3_VECTORS = [
@@ -68,20 +68,35 @@ def test_the_chunking_never_changes_the_digests(data, cuts):
     assert hash_stream(io.BytesIO(data), chunk_size=7) == expected
 
 
-def test_sm3_left_running_behind_still_sees_every_piece_in_order():
-    """update_behind (the upload path): SM3 of a large piece runs on while the next arrives; small
-    and large pieces mixed, and plain update/digests in between, give hashlib's answers."""
+def test_sm3_trailing_the_writes_of_a_staged_file_still_sees_every_byte_in_order(tmp_path):
+    """StagedHasher (the upload path): SM3 reads the pieces back from the file behind the writer,
+    never more than ``trail`` behind (here the writer has to wait for it), and the digests are
+    hashlib's and Tongsuo's over everything written, small and large pieces mixed."""
     rng = random.Random(5)
     pieces = [rng.randbytes(n) for n in (3 << 20, 10, 1 << 20, (1 << 20) - 1, 5 << 20, 1, 2 << 20)]
-    h = Hasher()
-    for i, piece in enumerate(pieces):
-        (h.update if i == 3 else h.update_behind)(piece)
+    path = tmp_path / "upload.part"
+    h = StagedHasher(path, trail=1 << 20)
+    with open(path, "wb") as f:
+        for piece in pieces:
+            f.write(piece)
+            f.flush()
+            h.extend(piece)
+            assert h.behind <= 1 << 20
     data = b"".join(pieces)
-    assert h.digests() == Digests(hashlib.sha256(data).hexdigest(), hashlib.new("sm3", data).hexdigest(), len(data))
-    h.update_behind(b"x" * (2 << 20))
-    h.settle()
-    h.settle()  # idempotent
-    assert h.digests().sm3 == hashlib.new("sm3", data + b"x" * (2 << 20)).hexdigest()
+    assert h.digests() == Digests(hashlib.sha256(data).hexdigest(), tongsuo_sm3(data), len(data))
+    assert h.behind == 0
+
+
+def test_a_staged_file_cut_short_behind_the_hashers_back_gives_no_digests(tmp_path):
+    """SM3 reads back what the writer said it wrote; if the file holds less, the hash state never
+    answers with digests of bytes it did not see."""
+    data = os.urandom(3 << 20)
+    path = tmp_path / "upload.part"
+    path.write_bytes(data[:1 << 20])
+    h = StagedHasher(path)
+    h.extend(data)
+    with pytest.raises(OSError, match="暂存文件短于已写入的字节数"):
+        h.digests()
 
 
 class Trickle(io.RawIOBase):

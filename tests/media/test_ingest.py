@@ -4,7 +4,9 @@ probed, labelled with the case (004 第二十一条), on the 24-hour clock (000 
 import hashlib
 import io
 import os
+import random
 import stat
+import struct
 from datetime import timedelta
 
 import pytest
@@ -77,6 +79,27 @@ def test_an_upload_resumes_from_where_the_server_stands_even_after_a_restart(org
     av = actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "body_camera"})
     assert av.blob.sha256 == hashlib.sha256(data).hexdigest() and av.blob.size == len(data)
     assert actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={}) == av  # a retried completion
+
+
+def test_a_streamed_chunk_read_into_one_reused_buffer_is_hashed_like_any_and_a_short_one_is_refused(org, samples):
+    """``readinto`` (a body lawtrail serve streams): the blocks of one chunk pass through one buffer,
+    reused; a body that ends early is refused and the upload resumes from the acknowledged offset."""
+    padding = random.Random(3).randbytes(9 << 20)  # a trailing MP4 ``free`` box: more than two blocks
+    data = samples.video.read_bytes() + struct.pack(">I4sQ", 1, b"free", 16 + len(padding)) + padding
+    u = actions.start_upload(by=org.zhang, case=org.case(), filename="clip.mp4", size=len(data))
+    first = len(data) - (1 << 20)
+    actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=0, read=None, readinto=io.BytesIO(data[:first]).readinto,
+                         length=first)
+    with pytest.raises(ValidationError) as e:  # the client stopped half-way through the last chunk
+        actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=first, read=None,
+                             readinto=io.BytesIO(data[first:first + 1000]).readinto, length=len(data) - first)
+    assert "连接中断" in e.value.message_dict["length"][0]
+    actions.append_chunk(by=org.zhang, upload_id=u.pk, offset=first, read=None,
+                         readinto=io.BytesIO(data[first:]).readinto, length=len(data) - first)
+    av = actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "body_camera"})
+    assert (av.blob.sha256, av.blob.sm3, av.blob.size) == (hashlib.sha256(data).hexdigest(),
+                                                           hashlib.new("sm3", data).hexdigest(), len(data))
+    assert av.kind == "video"
 
 
 def test_a_hash_that_does_not_match_the_bytes_is_refused_and_nothing_is_recorded(org, samples):

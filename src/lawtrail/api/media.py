@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from lawtrail.access import policy
 from lawtrail.media import actions
 from lawtrail.media.models import AvRecord
+from lawtrail.web.streaming import body_readinto
 
 router = Router(tags=["音像记录"])
 
@@ -129,6 +130,7 @@ def put_chunk(request, upload_id: UUID, offset: int):
         raise ValidationError({"length": "缺少 Content-Length：请声明分块的字节数"})
     # request.read, not request.body: a chunk of many MB must stream to disk, not into memory
     return _upload_out(actions.append_chunk(by=s, upload_id=upload_id, offset=offset, read=request.read,
+                                            readinto=body_readinto(request),
                                             length=int(length)))
 
 

@@ -28,7 +28,7 @@ from lawtrail.ledger.tracked import record
 from lawtrail.records.models import Document
 
 from . import ingest, jobs
-from .digests import CHUNK_SIZE, Hasher, HashingWriter
+from .digests import CHUNK_SIZE, HashingWriter, StagedHasher
 from .models import AvRecord, Blob, Derivative, Device, RemoteWork, Upload
 
 MAX_UPLOAD_BYTES = 64 * 1024 ** 3   # a day of 1080p body-camera video is ~40 GB
@@ -39,7 +39,7 @@ FILENAME_BAD = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 # Hash state of uploads being written, so the digests come from the same pass as the writes. Lost
 # on restart; then the staged prefix is hashed once more before the next chunk (_hasher).
-_hashers: dict[str, tuple[int, Hasher]] = {}
+_hashers: dict[str, tuple[int, StagedHasher]] = {}
 _hashers_lock = threading.Lock()
 
 
@@ -94,21 +94,24 @@ def upload_of(by: Staff, upload_id) -> Upload:
     return u
 
 
-def _hasher(u: Upload, path: Path) -> Hasher:
+def _hasher(u: Upload, path: Path) -> StagedHasher:
     """The hash state of the bytes staged so far, taken out of the registry (a failed chunk then
     cannot leave a state that has seen bytes the offset does not count)."""
     with _hashers_lock:
         kept = _hashers.pop(str(u.pk), None)
     if kept and kept[0] == u.received:
         return kept[1]
-    h = Hasher()  # after a restart or a failed chunk: hash what is staged, once
+    if kept:
+        kept[1].abandon()
+    h = StagedHasher(path)  # after a restart or a failed chunk: hash what is staged, once
     with open(path, "rb") as f:
         left = u.received
         while left:
             block = f.read(min(CHUNK_SIZE, left))
             if not block:
+                h.abandon()
                 raise ValidationError({"offset": "暂存文件短于已接收的字节数，请重新开始上传"})
-            h.update(block)
+            h.extend(block)
             left -= len(block)
     return h
 
@@ -123,9 +126,10 @@ def _open_for_chunk(path: Path):
         raise ValidationError({"offset": _STORED}) from None
 
 
-def append_chunk(*, by: Staff, upload_id, offset: int, read, length: int) -> Upload:
+def append_chunk(*, by: Staff, upload_id, offset: int, read, length: int, readinto=None) -> Upload:
     """Write ``length`` bytes from ``read(n)`` at ``offset``, which must be where the upload stands
-    (a client that lost track asks ``received`` and resumes from there).
+    (a client that lost track asks ``received`` and resumes from there). With ``readinto`` (a
+    streamed body, web/streaming.py) the bytes are read into one buffer, reused for every block.
 
     1. Lock the staging file (flock), not a database row: a chunk may take minutes on a slow link,
        and no database write lock may be held that long (SQLite has one for the whole database).
@@ -151,21 +155,22 @@ def append_chunk(*, by: Staff, upload_id, offset: int, read, length: int) -> Upl
         f.seek(u.received)  # step 2
         f.truncate()  # bytes past the saved offset were never acknowledged
         left = length
+        buf = memoryview(bytearray(min(CHUNK_SIZE, length))) if readinto else None
         try:
             while left:
-                block = read(min(CHUNK_SIZE, left))
+                block = buf[:readinto(buf[:left])] if readinto else read(min(CHUNK_SIZE, left))
                 if not block:
                     raise ValidationError({"length": "连接中断：收到的字节少于声明的分块大小，请从已接收位置续传"})
                 f.write(block)
-                hasher.update_behind(block)  # SM3 of this block runs on while the next is read and written
+                f.flush()  # in the file before SM3 reads it back
+                hasher.extend(block)  # SHA-256 now; SM3 trails on a helper thread
                 left -= len(block)
-            f.flush()
             os.fsync(f.fileno())
         except BaseException:
-            hasher.settle()  # no job left running on a hash state that is thrown away
+            hasher.abandon()  # no job left running on a hash state that is thrown away
             raise
-        # SM3 of the last block may still be running: it overlaps the fsync, this answer and the
-        # next chunk's arrival; the next chunk or the completion waits for it (Hasher.settle).
+        # SM3 may still trail the bytes written (StagedHasher): it works on through the fsync,
+        # this answer and the next chunk's arrival; the completion waits for it.
         moved = Upload.objects.filter(pk=u.pk, received=offset, record__isnull=True).update(  # step 3
             received=offset + length, updated_at=timezone.now())
         if not moved:
