@@ -20,6 +20,11 @@ def test_a_postgres_url_switches_the_database():
                           "PASSWORD": "p@ss", "HOST": "db.local", "PORT": "5433"}
 
 
+def test_the_digest_hour_defaults_to_8_and_can_be_switched_off():
+    assert load({}).digest_hour == 8
+    assert load({"LAWTRAIL_DIGEST_HOUR": "0"}).digest_hour == 0 and load({"LAWTRAIL_DIGEST_HOUR": "off"}).digest_hour is None
+
+
 @pytest.mark.parametrize("name, value, words", [
     ("LAWTRAIL_DATABASE_URL", "mysql://x/y", "只支持 postgres"),
     ("LAWTRAIL_DATABASE_URL", "postgres://host/", "缺少数据库名"),
@@ -32,6 +37,8 @@ def test_a_postgres_url_switches_the_database():
     ("LAWTRAIL_SECRET_KEY", "short", "至少 32"),
     ("LAWTRAIL_SESSION_IDLE_MINUTES", "0", "5–720"),
     ("LAWTRAIL_SESSION_IDLE_MINUTES", "half an hour", "整数"),
+    ("LAWTRAIL_DIGEST_HOUR", "24", "0–23"),
+    ("LAWTRAIL_DIGEST_HOUR", "8am", "off"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable(name, value, words):
     with pytest.raises(ConfigError, match=words) as e:

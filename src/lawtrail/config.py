@@ -156,6 +156,7 @@ class Config:
     session_idle_minutes: int = 30
     media_store: str = "filesystem"
     s3: S3Config | None = None
+    digest_hour: int | None = 8  # None: no daily digest
 
     @property
     def keys_dir(self) -> Path:
@@ -186,6 +187,14 @@ def load(env: dict[str, str] | None = None) -> Config:
     if secret is not None and len(secret) < 32:
         raise ConfigError("LAWTRAIL_SECRET_KEY 太短：至少 32 个字符（不设置则自动生成并保存在数据目录）")
     media_store, s3 = _media_store(env)
+    raw_digest = get("LAWTRAIL_DIGEST_HOUR", "8")
+    if raw_digest.strip().lower() == "off":
+        digest_hour = None
+    elif re.fullmatch(r"[0-9]{1,2}", raw_digest.strip()) and int(raw_digest) <= 23:
+        digest_hour = int(raw_digest)
+    else:
+        raise ConfigError(f"LAWTRAIL_DIGEST_HOUR={raw_digest!r} 无效：应为 0–23 之间的整数（北京时间几点发送每日提醒汇总），"
+                          "或 off（不发送）")
     return Config(
         data_dir=data_dir,
         database=_database("LAWTRAIL_DATABASE_URL", raw_db) if raw_db else None,
@@ -200,4 +209,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         session_idle_minutes=_int("LAWTRAIL_SESSION_IDLE_MINUTES", get("LAWTRAIL_SESSION_IDLE_MINUTES", "30"), 5, 720),
         media_store=media_store,
         s3=s3,
+        digest_hour=digest_hour,
     )

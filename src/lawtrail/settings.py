@@ -138,6 +138,7 @@ LAWTRAIL_KEYS_DIR = CONFIG.keys_dir
 LAWTRAIL_LOG_ORIGIN = CONFIG.log_origin
 LAWTRAIL_SM2 = CONFIG.sm2
 LAWTRAIL_CHECKPOINT_INTERVAL = CONFIG.checkpoint_interval
+LAWTRAIL_DIGEST_HOUR = CONFIG.digest_hour  # the daily reminder digest (rules.reminders); None: off
 LAWTRAIL_LEDGER_MAX_ENTRY_BYTES = CONFIG.max_entry_bytes
 # Media originals (lawtrail.media.storage.get_store): "filesystem" keeps them under MEDIA_ROOT.
 # The two *_KEY names are masked on Django's error pages like every setting named KEY or SECRET.

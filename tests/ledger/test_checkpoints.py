@@ -85,7 +85,8 @@ def test_the_worker_issues_a_checkpoint_when_the_log_has_grown_and_not_otherwise
     call_command("worker", "--once")
     call_command("worker", "--once")
     out = capsys.readouterr().out
-    assert out.splitlines() == ["已签发检查点", "已生成 0 个播放副本", "账本未增长，无需签发", "已生成 0 个播放副本"]
+    rules = "规则检查：重新检查 0 件案件，发送 0 条提醒、0 份每日汇总"  # no case: nothing to re-check or remind
+    assert out.splitlines() == ["已签发检查点", "已生成 0 个播放副本", rules, "账本未增长，无需签发", "已生成 0 个播放副本", rules]
     assert Checkpoint.objects.get().size == 3
 
 

@@ -29,20 +29,25 @@ def step(org, case, code, handlers=None):
     return r
 
 
-def document(org, case, kind):
+def document(org, case, kind, **values):
+    """A document of ``kind`` finalised with sample values (``values`` replacing some)."""
     k = catalogue.get(kind)
-    doc = records.create_draft(by=org.zhang, case=case, kind=kind, values=sample_values(k))
+    doc = records.create_draft(by=org.zhang, case=case, kind=kind, values=sample_values(k) | values)
     return records.finalise(by=org.zhang, document=doc)
 
 
-def signed_interview(org, case, party=True, officers=(("zhang", "handlers"), ("li", "handlers"))):
-    v = document(org, case, "interview_record")
+def signed(org, version, party=True, officers=(("zhang", "handlers"), ("li", "handlers"))):
+    """``version`` signed by the officers ((persona, role) each) and, with ``party``, by the party 王某."""
     for who, role in officers:
-        records.sign(by=getattr(org, who), version=v, role=role, method="electronic")
+        records.sign(by=getattr(org, who), version=version, role=role, method="electronic")
     if party:
-        records.sign(by=org.zhang, version=v, role="party", method="handwriting", name="王某", image=PNG,
+        records.sign(by=org.zhang, version=version, role="party", method="handwriting", name="王某", image=PNG,
                      mime="image/png")
-    return v
+    return version
+
+
+def signed_interview(org, case, party=True, officers=(("zhang", "handlers"), ("li", "handlers"))):
+    return signed(org, document(org, case, "interview_record"), party, officers)
 
 
 def serve(org, version, **kw):
@@ -60,11 +65,12 @@ def av(org, case, tmp_path, hours_ago=2, name="scene.png"):
 
 
 def penalty_case_to_decision(org, tmp_path):
-    """A 000 penalty case done by the book up to the served decision: filed and approved, interview
+    """A 000 penalty case done by the book up to the served decision: filed and approved (立案审批表), interview
     signed by two officers and the party, investigation concluded, advance notice, decision served
     by EMS, 送达回证, one photo uploaded two hours after it was taken."""
     case = org.case()
     approve(org, case, "file_case")
+    document(org, case, "filing_approval")
     step(org, case, "interview")
     signed_interview(org, case)
     av(org, case, tmp_path)
@@ -77,3 +83,25 @@ def penalty_case_to_decision(org, tmp_path):
     receipt = records.draft_service_receipt(by=org.zhang, service=service)
     records.finalise(by=org.zhang, document=receipt)
     return case
+
+
+def refused_edit(tmp_path, name: str, old: str, new: str):
+    """Copy the profiles, replace the one ``old`` line text of ``name`` by ``new`` and load them: the
+    ProfileError raised, and the line ``new`` is on (1-based)."""
+    import shutil
+
+    import pytest
+
+    from lawtrail.rules import profiles
+
+    d = tmp_path / "profiles"
+    shutil.copytree(profiles.PROFILES_DIR, d)
+    path = d / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    line = 1 + next(i for i, t in enumerate(text.splitlines()) if new in t)
+    with pytest.raises(profiles.ProfileError) as e:
+        profiles.load_all(d)
+    return e.value, line

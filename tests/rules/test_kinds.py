@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from lawtrail.cases.models import ClockSuspension
 from lawtrail.media import actions as media
 from lawtrail.rules import facts as facts_mod
 from lawtrail.rules.calendar import BEIJING, Calendar
@@ -16,7 +17,7 @@ from .test_calendar import bj
 
 
 def plain(now, **values):
-    return SimpleNamespace(now=now, calendar=Calendar(), suspensions=[],
+    return SimpleNamespace(now=now, calendar=Calendar(), suspensions=[], extensions=[],
                            value=lambda n: (values[n], n) if n in values else (None, None))
 
 
@@ -41,9 +42,13 @@ def test_a_deadline_is_pending_met_overdue_or_broken():
 def test_a_suspension_and_an_extension_move_the_deadline():
     start = bj(2026, 11, 2, 9)
     facts = plain(start + timedelta(hours=26), **{"case.started_at": start})
-    facts.suspensions = [(start + timedelta(hours=2), start + timedelta(hours=5))]
-    f = DEADLINE.evaluate(facts)
-    assert (f.status, f.due_at) == ("pending", start + timedelta(hours=27))
+    facts.suspensions = [ClockSuspension(pk=1, clocks='["x"]', started_at=start + timedelta(hours=2),
+                                         ended_at=start + timedelta(hours=5))]
+    assert DEADLINE.evaluate(facts).status == "overdue"  # a rule the law does not let be suspended
+    suspended = Deadline({"id": "x", "from": "case.started_at", "to": "step:lift.occurred_at", "within": "24 hours",
+                          "suspension": "检测期间"})
+    f = suspended.evaluate(facts)
+    assert (f.status, f.due_at) == ("pending", start + timedelta(hours=27)) and "suspension:1" in f.records
     d = Deadline({"from": "case.started_at", "to": "step:lift.occurred_at", "within": "30 days",
                   "extension": {"fact": "step:extend.approved_at", "by": "30 days"}})
     f = d.evaluate(plain(start + timedelta(days=40), **{"case.started_at": start}))

@@ -157,6 +157,46 @@ TABLE += [
     ("GET", "/cases/{X}/rules/", {302: "anon", 200: "other", 404: "zhang liu head_a head_b legal chief records supervisor",
                                   403: "auditor admin"}),
     ("GET", "/rules/due/", {302: "anon", 200: SEE, 403: "auditor admin"}),
+    # reminders: each person's own (rules.reminders); marking read redirects back to the list
+    ("GET", "/reminders/", {302: "anon", 200: SEE, 403: "auditor admin"}),
+    ("POST", "/reminders/read/", {302: "anon " + SEE, 403: "auditor admin"}),
+    ("GET", "/reminders/read/", {405: "anon " + SEE + " auditor admin"}),
+]
+TABLE += [
+    # 期限记录 (clock suspensions, approved extensions, fine payments): officers record, the agency head extends
+    ("GET", "/cases/{A}/clocks/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                   404: "liu head_b other", 403: "auditor admin"}),
+    ("POST", "/cases/{A}/clocks/", {302: "anon", 400: "zhang head_a", 404: "liu head_b other",
+                                    403: "legal chief records supervisor auditor admin"}, {"form": "suspend"}),
+    ("POST", "/cases/{A}/clocks/", {302: "anon", 400: "zhang head_a", 404: "liu head_b other",
+                                    403: "legal chief records supervisor auditor admin"}, {"form": "payment"}),
+    ("POST", "/cases/{A}/clocks/", {302: "anon", 400: "chief",
+                                    403: "zhang liu head_a head_b legal records supervisor auditor admin other"},
+     {"form": "extend"}),
+    ("GET", "/api/v1/cases/{A}/clocks", {401: "anon", 200: "zhang head_a legal chief records supervisor",
+                                         404: "liu head_b other", 403: "auditor admin"}),
+    ("POST", "/api/v1/cases/{A}/clocks/suspensions", {401: "anon", 422: "zhang head_a", 404: "liu head_b other",
+                                                      403: "legal chief records supervisor auditor admin"},
+     {"clocks": ["penalty-decision-90-days"], "reason": "检测", "started_at": "2026-01-01T08:00:00+08:00"}),
+    ("POST", "/api/v1/cases/{A}/clocks/extensions", {401: "anon", 422: "chief", 404: "liu head_b other",
+                                                     403: "zhang head_a legal records supervisor auditor admin"},
+     {"clocks": ["penalty-decision-90-days"], "amount": 10, "reason": "复杂"}),
+    ("POST", "/api/v1/cases/{A}/fine-payments", {401: "anon", 422: "zhang head_a", 404: "liu head_b other",
+                                                 403: "legal chief records supervisor auditor admin"},
+     {"amount": "0", "paid_at": "2026-01-01T08:00:00+08:00", "channel": "bank", "reference": "X1"}),
+]
+TABLE += [
+    # the AV record page's retention forms (media.retention): case A's handler 张伟 and the records custodian;
+    # the reception form only on a case started from a complaint (case A is not)
+    ("POST", "/cases/{A}/media/{M}/", {302: "anon", 400: "zhang records", 404: "liu head_b other",
+                                       403: "head_a legal chief supervisor auditor admin"},
+     {"form": "retention", "retention": "permanent"}),
+    ("POST", "/cases/{A}/media/{M}/", {302: "anon", 400: "zhang records", 404: "liu head_b other",
+                                       403: "head_a legal chief supervisor auditor admin"},
+     {"form": "circumstance", "circumstance": "incident", "on": "record"}),
+    ("POST", "/cases/{A}/media/{M}/", {302: "anon", 404: "liu head_b other",
+                                       403: "zhang head_a legal chief records supervisor auditor admin"},
+     {"form": "reception"}),
 ]
 JSON_PATHS = ("/api/", "/media/uploads/")  # bodies sent as JSON; the others as a form
 

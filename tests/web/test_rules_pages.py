@@ -12,8 +12,7 @@ from lawtrail.access import roles
 from lawtrail.rules import facts as facts_mod
 from lawtrail.rules import profiles
 from lawtrail.rules.check import check_case
-from lawtrail.rules.kinds import Deadline
-from lawtrail.rules import due as rules_due
+from lawtrail.rules import stored
 from lawtrail.web.views import rules as rules_views
 from tests.rules import helpers
 
@@ -108,52 +107,63 @@ def test_the_menu_links_the_due_list_for_roles_that_see_cases(org):
     assert 'href="/rules/due/"' not in org.client_for(org.auditor).get("/").content.decode()
 
 
-def test_the_bulk_deadline_facts_give_the_findings_check_case_gives(org, tmp_path):
+def test_the_stored_results_of_many_cases_are_the_findings_each_case_gives_alone(org, tmp_path):
     cases = [helpers.penalty_case_to_decision(org, tmp_path), emergency_case(org, hours_ago=72), org.case(),
              org.case(procedure="coercive_measure", emergency=True, emergency_reason="紧急",
                       started_at=timezone.now() - timedelta(hours=5))]
     helpers.approve(org, cases[2], "file_case")
-    now = timezone.now() + timedelta(days=8)
-    profile = profiles.get("000")
-    deadlines = [r for r in profile.rules if isinstance(r.kind, Deadline)]
-    from lawtrail.cases.models import Case
-
-    bulk = {f.case.pk: [(x.rule, x.status, x.due_at, x.records) for x in (r.evaluate(f) for r in deadlines)]
-            for f in rules_due.deadline_facts(Case.objects.filter(pk__in=[c.pk for c in cases]), now)}
+    bulk = stored.refresh([c.pk for c in cases])  # one batch: facts.load_many of the four
     for case in cases:
-        one = [(x.rule, x.status, x.due_at, x.records) for x in check_case(case, now=now)
-               if isinstance(profile.rule(x.rule).kind, Deadline)]
-        assert bulk[case.pk] == one
+        alone = check_case(case, now=bulk[case.pk].computed_at)  # computed from facts.load, not stored
+        assert [(x.rule, x.status, x.due_at, x.records, x.cite) for x in bulk[case.pk].findings] == \
+               [(x.rule, x.status, x.due_at, x.records, x.cite) for x in alone]
 
 
 def queries_for(client, url, **kw) -> int:
-    client.get(url, **kw)  # a first view renews the session's expiry
+    client.get(url, **kw)  # a first view renews the session's expiry (and computes what is stale)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, **kw).status_code == 200
     return len(ctx.captured_queries)
 
 
 def test_the_due_list_costs_the_same_queries_for_1_or_6_cases(org):
-    """Session, user, staff, then the facts of all open cases (facts.load_many: facts.QUERIES, one
-    fewer with no AV record: no remote work to look up), and the handlers of the page's cases: a
-    fixed count however many cases or findings. What grows with the open cases the user sees is
-    time and memory (their facts are loaded and every deadline rule evaluated), not queries."""
+    """Session, user, staff, the visible open cases without a fresh result (none), the stored due
+    findings' totals and page, the handlers and the pending approvals of the page's cases, and the
+    header's unread count: a fixed count however many cases or findings, and no fact is loaded."""
     zhang = org.client_for(org.zhang)
     emergency_case(org, hours_ago=72)
     one = queries_for(zhang, "/rules/due/")
     for h in (1, 10, 30, 50, 70):
         helpers.step(org, emergency_case(org, hours_ago=h), "interview")
-    assert queries_for(zhang, "/rules/due/") == one == 3 + facts_mod.QUERIES - 1 + 1 == 14
+    assert queries_for(zhang, "/rules/due/") == one == 3 + 1 + 2 + 2 + 1 == 9
 
 
-def test_the_case_section_costs_the_same_queries_for_a_small_or_a_full_case(org, tmp_path):
+def test_the_due_list_recomputes_what_changed_before_it_shows(org):
+    late = emergency_case(org, hours_ago=72)
+    chief = org.client_for(org.chief)
+    assert late.number in chief.get("/rules/due/").content.decode()
+    helpers.document(org, late, "filing_approval")  # the 补报 (late, but no longer missing)
+    page = chief.get("/rules/due/").content.decode()
+    assert late.number not in page and "没有逾期或 3 日内到期的期限" in page
+
+
+def test_the_case_section_reads_a_fresh_result_in_5_queries_and_recomputes_after_a_change(org, tmp_path):
     zhang = org.client_for(org.zhang)
     small = org.case()
     big = helpers.penalty_case_to_decision(org, tmp_path)
     counts = [queries_for(zhang, f"/cases/{c.pk}/rules/", headers={"HX-Request": "true"}) for c in (small, big)]
-    # session, user, staff, the visible case, then facts.load (facts.QUERIES; one fewer without AV:
-    # no remote work to look up); the records' names and links come from the facts already loaded
-    assert counts == [3 + 1 + facts_mod.QUERIES - 1, 3 + 1 + facts_mod.QUERIES] == [14, 15]
+    # session, user, staff, the visible case, its stored result: the records' names and links were
+    # stored with the findings, so no fact is loaded while nothing changed
+    assert counts == [5, 5]
+    url = f"/cases/{small.pk}/rules/"
+    assert 'id="rule-interview-record"' in zhang.get(url, headers={"HX-Request": "true"}).content.decode()
+    helpers.approve(org, small, "file_case")
+    helpers.step(org, small, "interview")
+    with CaptureQueriesContext(connection) as ctx:
+        html = zhang.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert len(ctx.captured_queries) > 5 + facts_mod.QUERIES - 2  # the facts were loaded again
+    row = html[html.index('id="rule-interview-record"'):]
+    assert "⏳ 待办" in row[:row.index("</tr>")]  # the interview is recorded, its record not yet made
 
 
 def test_the_due_list_pages_by_50(org, monkeypatch):

@@ -191,8 +191,10 @@ def complaint_notice(request, complaint_id: int, body: ComplaintNotice):
     return actions.record_notice(by=s, complaint=c, notified_how=body.notified_how, notified_at=body.notified_at)
 
 
+from .clocks import router as clocks_router  # noqa: E402
 from .documents import router as documents_router  # noqa: E402  (after api exists: shares its handlers)
 from .media import router as media_router  # noqa: E402
 
 api.add_router("/", documents_router)
 api.add_router("/", media_router)
+api.add_router("/", clocks_router)

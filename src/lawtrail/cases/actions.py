@@ -1,12 +1,14 @@
-"""The only write path for cases, parties, complaints and steps. Each action checks who acts and
-what they send, writes its rows, and appends one ledger entry carrying the rows' new state, all in
-one transaction (ledger/tracked.py). Errors are django ValidationError with Chinese messages keyed
+"""The only write path for cases, parties, complaints, steps, clock suspensions and extensions, and
+fine payments. Each action checks who acts and what they send, writes its rows, and appends one
+ledger entry carrying the rows' new state, all in one transaction (ledger/tracked.py). Errors are django ValidationError with Chinese messages keyed
 by field, so forms show them next to the field and the API returns them as JSON."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,7 +20,7 @@ from lawtrail.access.policy import Denied
 from lawtrail.ledger.tracked import record
 
 from . import identifiers, numbers
-from .models import SOURCES, Case, Complaint, Party, StepRecord
+from .models import SOURCES, Case, ClockExtension, ClockSuspension, Complaint, FinePayment, Party, StepRecord
 from .procedures import PROCEDURES, STAGES
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)  # older times are typing errors
@@ -354,3 +356,145 @@ def decide_step(*, by: Staff, record_: StepRecord, approve: bool, opinion: str =
     record(actor=_actor(by), action="cases.step_approved" if approve else "cases.step_rejected",
            subject=f"case:{case.pk}", rows=[r, case], payload={"step": r.step, "title": r.step_def.title})
     return r
+
+
+# ---- statutory clocks: suspensions and approved extensions; fine payments --------------------
+
+def _case_for(by: Staff, case: Case, allowed, doing: str) -> Case:
+    _require(by, allowed, doing)
+    case = Case.objects.select_for_update(no_key=True).select_related("bureau").get(pk=case.pk)
+    if case.bureau_id != by.bureau_id:
+        raise Denied("不能处理其他机关的案件")
+    return case
+
+
+def _clocks(case: Case, clocks, *, extending: bool) -> dict:
+    """The rules named by ``clocks`` ({id: Rule}), each a clock of the case's profile that applies to
+    it and that the law lets be suspended (its ``suspension``) or extended (its ``extension``)."""
+    from lawtrail.rules.kinds.deadline import clocks_of
+
+    ids = sorted({str(c) for c in clocks or ()})
+    if not ids:
+        raise ValidationError({"clocks": "请选择涉及的期限"})
+    available, out = clocks_of(case), {}
+    for cid in ids:
+        rule = available.get(cid)
+        if rule is None:
+            raise ValidationError({"clocks": f"本案没有期限“{cid}”"})
+        if extending and not rule.kind.extendable:
+            raise ValidationError({"clocks": f"{rule.citation}规定的期限不能经批准延长"})
+        if not extending and not rule.kind.suspension:
+            raise ValidationError({"clocks": f"{rule.citation}规定的期限没有法定的中止或不计入期限的情形"})
+        out[cid] = rule
+    return out
+
+
+@transaction.atomic
+def suspend_clock(*, by: Staff, case: Case, clocks: list[str], reason: str, started_at: datetime | None,
+                  ended_at: datetime | None = None) -> ClockSuspension:
+    """A period left out of the named clocks (检测、检验、鉴定、听证、专家评审 …): when it began, and when
+    it ended if that is known already (else ``end_suspension`` later)."""
+    case = _case_for(by, case, roles.OPENS_CASES, "记录期限中止")
+    ids = _clocks(case, clocks, extending=False)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "请写明中止事由（如委托检测、组织听证、专家评审）"
+    if started_at is None:
+        errors["started_at"] = "请填写中止开始的时间"
+    if errors:
+        raise ValidationError(errors)
+    started_at = _past_time(started_at, "started_at", "中止开始时间")
+    if started_at < case.started_at:
+        raise ValidationError({"started_at": "中止开始时间不能早于程序启动时间"})
+    if ended_at is not None:
+        ended_at = _suspension_end(started_at, ended_at)
+    s = ClockSuspension(case=case, clocks=json.dumps(list(ids), ensure_ascii=False), reason=reason.strip(),
+                        started_at=started_at, ended_at=ended_at, recorded_by=by, recorded_at=timezone.now(),
+                        ended_by=by if ended_at else None)
+    s.save()
+    record(actor=_actor(by), action="cases.clock_suspended", subject=f"case:{case.pk}", rows=[s],
+           payload={"clocks": list(ids)})
+    return s
+
+
+def _suspension_end(started_at: datetime, ended_at: datetime) -> datetime:
+    ended_at = _past_time(ended_at, "ended_at", "中止结束时间")
+    if ended_at <= started_at:
+        raise ValidationError({"ended_at": "中止结束时间须晚于开始时间"})
+    return ended_at
+
+
+@transaction.atomic
+def end_suspension(*, by: Staff, suspension: ClockSuspension, ended_at: datetime | None) -> ClockSuspension:
+    """The suspended period is over (检测结果出具、听证结束 …): the clocks run again from ``ended_at``."""
+    s = ClockSuspension.objects.select_for_update(no_key=True).get(pk=suspension.pk)
+    _case_for(by, s.case, roles.OPENS_CASES, "记录期限中止结束")
+    if s.ended_at is not None:
+        raise ValidationError({"__all__": "该中止已记录结束时间"})
+    if ended_at is None:
+        raise ValidationError({"ended_at": "请填写中止结束的时间"})
+    s.ended_at, s.ended_by = _suspension_end(s.started_at, ended_at), by
+    s.save()
+    record(actor=_actor(by), action="cases.clock_suspension_ended", subject=f"case:{s.case_id}", rows=[s],
+           payload={"clocks": s.clock_ids})
+    return s
+
+
+@transaction.atomic
+def extend_clock(*, by: Staff, case: Case, clocks: list[str], amount: int, reason: str) -> ClockExtension:
+    """The agency head approves extending the named clocks by ``amount`` (in each clock's unit), at
+    most what the law allows in all (行政许可法 第四十二条 十日); the approval's time is our clock's."""
+    case = _case_for(by, case, {"agency_head"}, "批准延长期限（须由机关负责人批准）")
+    rules = _clocks(case, clocks, extending=True)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "请写明延长的理由（并应告知当事人）"
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        errors["amount"] = "延长的期限应为正整数"
+    if errors:
+        raise ValidationError(errors)
+    units = {r.kind.extension_by.unit for r in rules.values()}
+    if len(units) > 1:
+        raise ValidationError({"clocks": "一次只能延长计算单位相同的期限"})
+    granted = {cid: 0 for cid in rules}
+    for e in ClockExtension.objects.filter(case=case):
+        for cid in e.clock_ids:
+            if cid in granted:
+                granted[cid] += e.amount
+    for cid, rule in rules.items():
+        most = rule.kind.extension_by
+        if granted[cid] + amount > most.amount:
+            raise ValidationError({"amount": f"{rule.citation}：延长不得超过{most}，本案已延长{granted[cid]}"})
+    e = ClockExtension(case=case, clocks=json.dumps(list(rules), ensure_ascii=False), amount=amount,
+                       reason=reason.strip(), approved_by=by, approved_at=timezone.now())
+    record(actor=_actor(by), action="cases.clock_extended", subject=f"case:{case.pk}", create=e,
+           payload={"clocks": list(rules), "amount": amount})
+    return e
+
+
+@transaction.atomic
+def record_fine_payment(*, by: Staff, case: Case, amount, paid_at: datetime | None, channel: str,
+                        reference: str) -> FinePayment:
+    """A payment of the case's fine, as the bank slip or the payment system shows it (行政处罚法 第六十七条)."""
+    case = _case_for(by, case, roles.OPENS_CASES, "记录罚款缴纳")
+    errors = {}
+    try:
+        amount = Decimal(str(amount).strip())
+        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["amount"] = "缴纳金额应为大于零的数字，最多精确到分"
+    if channel not in FinePayment.CHANNELS:
+        errors["channel"] = "请选择缴纳方式"
+    if not reference.strip():
+        errors["reference"] = "请填写缴款凭证号（票据号或交易流水号）"
+    if paid_at is None:
+        errors["paid_at"] = "请填写缴纳时间"
+    if errors:
+        raise ValidationError(errors)
+    p = FinePayment(case=case, amount=amount, paid_at=_past_time(paid_at, "paid_at", "缴纳时间"), channel=channel,
+                    reference=reference.strip(), recorded_by=by, recorded_at=timezone.now())
+    p.full_clean(exclude=["ledger_seq"])
+    record(actor=_actor(by), action="cases.fine_paid", subject=f"case:{case.pk}", create=p,
+           payload={"amount": amount})
+    return p

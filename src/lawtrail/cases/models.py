@@ -1,12 +1,15 @@
 """Cases and what they are about. Tracked rows (ledger/tracked.py): they change only through
-cases/actions.py, the database refuses DELETE, and verify proves every row against its entry."""
+cases/actions.py, the database refuses DELETE, and verify proves every row against its entry;
+recorded rows (clock extensions, fine payments) are written once and never changed."""
 
 from __future__ import annotations
+
+import json
 
 from django.db import models
 
 from lawtrail.access.models import Bureau, Staff, Unit
-from lawtrail.ledger.tracked import Tracked
+from lawtrail.ledger.tracked import Recorded, Tracked
 
 from .procedures import ACT_TYPES, PROCEDURES, STAGES
 
@@ -178,3 +181,75 @@ class StepRecord(Tracked):
     @property
     def counts_as_done(self) -> bool:
         return self.approval in ("not_needed", "approved")
+
+
+class NamesClocks:
+    """A record about some of a case's statutory clocks: ``clocks`` holds their rule ids (JSON)."""
+
+    @property
+    def clock_ids(self) -> list[str]:
+        return json.loads(self.clocks)
+
+
+class ClockSuspension(NamesClocks, Tracked):
+    """A period that does not count in one or more of a case's statutory clocks (中止, 不计入期限):
+    e.g. 检测、检验、检疫或者技术鉴定的期间 (行政强制法 第二十五条第三款), 听证、检验、鉴定、专家评审所需
+    时间 (行政许可法 第四十五条). ``clocks`` names the rules (their ids in the case's profile) it stops;
+    only a rule that declares a ``suspension`` accepts it. Open (``ended_at`` empty) until the
+    officer records its end: meanwhile the clock stays stopped."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="clock_suspensions", verbose_name="案件")
+    clocks = models.TextField("中止的期限(JSON)", default="[]")
+    reason = models.TextField("中止事由", max_length=2000)
+    started_at = models.DateTimeField("中止开始")
+    ended_at = models.DateTimeField("中止结束", null=True, blank=True)
+    recorded_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间")
+    ended_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name="记录结束的人")
+
+    tracked_fields = ("case", "clocks", "reason", "started_at", "ended_at", "recorded_by", "recorded_at", "ended_by")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期限中止"
+        ordering = ["started_at", "id"]
+
+
+class ClockExtension(NamesClocks, Recorded):
+    """A statutory clock extended with approval (行政许可法 第四十二条 延长十日, 行政强制法 第二十五条):
+    by how much (in the clock's own unit, at most what the rule allows), why, who approved it and
+    when (our clock's time: an approval given after the clock ran out does not revive it)."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="clock_extensions", verbose_name="案件")
+    clocks = models.TextField("延长的期限(JSON)", default="[]")
+    amount = models.PositiveIntegerField("延长")
+    reason = models.TextField("延长理由", max_length=2000)
+    approved_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="批准人")
+    approved_at = models.DateTimeField("批准时间")
+
+    recorded_fields = ("case", "clocks", "amount", "reason", "approved_by", "approved_at")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期限延长"
+        ordering = ["approved_at", "id"]
+
+
+class FinePayment(Recorded):
+    """A payment of a fine imposed in the case (行政处罚法 第六十七条: 到指定的银行或者通过电子支付系统
+    缴纳), as the bank's slip or the payment system's record shows it."""
+
+    CHANNELS = {"bank": "指定银行", "electronic": "电子支付系统", "on_spot": "当场收缴"}
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="fine_payments", verbose_name="案件")
+    amount = models.DecimalField("缴纳金额（元）", max_digits=14, decimal_places=2)
+    paid_at = models.DateTimeField("缴纳时间")
+    channel = models.CharField("缴纳方式", max_length=12, choices=CHANNELS.items())
+    reference = models.CharField("缴款凭证号（票据号、交易流水号）", max_length=100)
+    recorded_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="记录人")
+    recorded_at = models.DateTimeField("记录时间")
+
+    recorded_fields = ("case", "amount", "paid_at", "channel", "reference", "recorded_by", "recorded_at")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "罚款缴纳"
+        ordering = ["paid_at", "id"]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from .models import AvRecord, Device
@@ -56,9 +57,15 @@ class Gap(NamedTuple):
 def gaps(device: Device, since: datetime | None = None, until: datetime | None = None,
          max_gap: timedelta | None = MAX_GAP) -> list[Gap]:
     """Gaps (at most ``max_gap``) and overlaps (all) between consecutive clips of ``device``."""
+    return between(clips(device, since, until).iterator(chunk_size=2000), max_gap)
+
+
+def between(records: Iterable[AvRecord], max_gap: timedelta | None = MAX_GAP) -> list[Gap]:
+    """``gaps`` over clips of one camera already in hand, ordered by capture start (ties by id):
+    the rule profiles use it on a case's own clips (rules/kinds/camera.py)."""
     found: list[Gap] = []
     last: AvRecord | None = None  # of the clips so far, the one that ended last
-    for r in clips(device, since, until).iterator(chunk_size=2000):
+    for r in records:
         if last is not None:
             g = r.capture_start - last.capture_end
             if g < timedelta(0) or (g > timedelta(0) and (max_gap is None or g <= max_gap)):

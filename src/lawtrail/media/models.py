@@ -1,6 +1,8 @@
 """音像记录: the stored bytes (Blob), what is known about each recording (AvRecord), body cameras
 (Device), remote-work declarations that move the 24-hour clock (RemoteWork), derivatives that name
-their original, and resumable upload sessions (Upload, staging only: not a record until complete).
+their original, resumable upload sessions (Upload, staging only: not a record until complete), the
+circumstances that make AV be kept permanently or long-term (RetentionCircumstance) and the
+recordings of a complaint's reception (ReceptionRecording).
 
 Originals are never changed: Blob and Derivative rows are Recorded (immutable, in the ledger); the
 bytes live in the write-once store (storage/). An AvRecord is Tracked: its facts are written once
@@ -16,7 +18,7 @@ from datetime import timedelta
 from django.db import models
 
 from lawtrail.access.models import Bureau, Staff, Unit
-from lawtrail.cases.models import Case, StepRecord
+from lawtrail.cases.models import Case, Complaint, StepRecord
 from lawtrail.ledger.tracked import Recorded, Tracked
 from lawtrail.records.models import Document
 
@@ -150,6 +152,58 @@ class AvRecord(Tracked):
         from the remote work it was recorded in (000 第二十三条)."""
         start = max(self.capture_end, remote.returned_at) if remote else self.capture_end
         return start + UPLOAD_WITHIN
+
+
+# 000 第二十五条, 002 第二十条, 003 第二十一条: what AV records (or a case) went through that makes
+# its AV be kept permanently or long-term. Each seed lists a few of these, in nearly the same words.
+CIRCUMSTANCES = {
+    "objection": "当事人对现场执法、业务办理有异议，或者投诉、上访",
+    "obstruction": "当事人或现场其他人员逃避、拒绝、阻碍执法、妨害公务，或者谩骂、侮辱、殴打执法人员",
+    "incident": "处置重大突发事件、群体性事件",
+    "major": "其他重大、疑难、复杂的执法活动",
+    "other": "其他需要长期保存的情况",
+}
+
+
+class RetentionCircumstance(Recorded):
+    """A circumstance noted on one AV record (it records it) or on a case (every AV record of the
+    case then counts as recording it): written once by media.retention.note_circumstance; the rules
+    (rules/kinds/retention.py) then require the AV records concerned to be kept long enough."""
+
+    av = models.ForeignKey(AvRecord, models.PROTECT, null=True, blank=True, related_name="circumstances",
+                           verbose_name="音像记录")
+    case = models.ForeignKey(Case, models.PROTECT, null=True, blank=True, related_name="av_circumstances",
+                             verbose_name="案件")
+    circumstance = models.CharField("情形", max_length=12, choices=CIRCUMSTANCES.items())
+    note = models.TextField("说明", max_length=2000)
+    noted_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="记录人")
+    noted_at = models.DateTimeField("记录时间")
+
+    recorded_fields = ("av", "case", "circumstance", "note", "noted_by", "noted_at")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "音像资料保存情形"
+        ordering = ["noted_at", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(av__isnull=False, case__isnull=True) | models.Q(av__isnull=True, case__isnull=False),
+            name="circumstance_on_av_or_case")]
+
+
+class ReceptionRecording(Recorded):
+    """An audio or video record of the reception of a complaint (003 第六条: 在接待地点采用同步录音录像
+    系统进行音像记录). A link of its own, so an AvRecord's tracked fields stay as they are."""
+
+    complaint = models.ForeignKey(Complaint, models.PROTECT, related_name="receptions", verbose_name="投诉举报")
+    av = models.ForeignKey(AvRecord, models.PROTECT, related_name="receptions", verbose_name="音像记录")
+    linked_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="关联人")
+    linked_at = models.DateTimeField("关联时间")
+
+    recorded_fields = ("complaint", "av", "linked_by", "linked_at")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "投诉举报接待录音录像"
+        ordering = ["linked_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["complaint", "av"], name="reception_once")]
 
 
 class Derivative(Recorded):

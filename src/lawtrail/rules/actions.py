@@ -1,4 +1,5 @@
-"""State changes of the rules app: only the calendar overrides change; findings are computed."""
+"""State changes of the rules app: the calendar overrides, and a person's notifications read.
+Findings are computed (rules.stored), reminders sent by the background round (rules.reminders)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,17 @@ def set_calendar_override(*, by, day: date, is_workday: bool, reason: str) -> Ca
            subject=f"calendar:{day.isoformat()}", rows=[row],
            payload={"date": day.isoformat(), "is_workday": row.is_workday})
     return row
+
+
+@transaction.atomic
+def mark_read(*, by, ids=None) -> int:
+    """Mark the person's own notifications read (``ids``: those; None: all). Only the reader's own
+    state: not a record, so not in the ledger. How many were marked."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    rows = Notification.objects.filter(recipient=by, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())

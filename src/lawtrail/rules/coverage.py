@@ -142,6 +142,7 @@ RECORD_ACTIONS = "src/lawtrail/records/actions.py"
 RENDER = "src/lawtrail/records/render/pdf.py"
 MEDIA = "src/lawtrail/media/models.py"
 MEDIA_ACTIONS = "src/lawtrail/media/actions.py"
+MEDIA_RETENTION = "src/lawtrail/media/retention.py"
 CONTINUITY = "src/lawtrail/media/continuity.py"
 FIXITY = "src/lawtrail/media/fixity.py"
 STORE = "src/lawtrail/media/storage/base.py"
@@ -167,34 +168,31 @@ NO_TAMPER = ("账本只增不删：数据库触发器拒绝 UPDATE/DELETE（ledg
 ACCESS_REQUEST = ("查阅、复制申请的登记和期限（政府信息公开条例 第三十三条：20个工作日，可延长20个）："
                   "产品中还没有申请记录，national.yaml 也列为尚未编码；需新增申请记录与 deadline 规则")
 ACCESS_APPROVED = "查阅、复制申请及负责人同意的记录：产品中还没有（需新增申请记录，required_document 式的审批检查）"
-ARCHIVE_30 = ("deadline（现有种类）：行为终结（程序最后一个送达执行环节）至 step:archive.occurred_at 30 日内；"
-              "各程序的终结环节不同，须按程序分别写")
 ARCHIVE_NOTE = "每个程序以“立卷归档”环节结束，该环节列出卷内目录和备考表（cases/procedures.py _archive）"
 OFFICERS_NOTE = "每种笔录、报告的“执法人员”栏必填，至少两名，写明姓名、执法证号、是否出示证件（records/values.py），不填不能定稿"
 RIGHTS_NOTE = "权利告知书、笔录等的“告知的权利”“告知方式”栏必填（catalogue RIGHTS_TOLD）"
 REASONED_NOTE = "决定类文书必填法律依据和理由、证据、考虑因素等栏（catalogue REASONED），制作人、签名随版本记录"
 REVIEW_NOTE = ("法制审核意见、专家论证意见、集体讨论记录是文书种类，负责人意见为审批表必填栏并由机关负责人签名；"
                "法制审核、集体讨论环节由相应角色批准（cases/procedures.py approver）")
-SIMPLE_TODO = ("simple_procedure（新种类）：简易程序的适用条件和罚款数额上限（行政处罚法 第五十一条）及应记录的内容；"
-               "“容易引起行政争议”须音像记录属于现场判断，不能检查")
-SIMPLE_NOTE = "行政处罚简易程序（penalty_simple）的环节逐项对应本条各项：出示证件、听取陈述申辩、当场决定、交付、收缴罚款、备案"
+SIMPLE_NOTE = ("行政处罚简易程序（penalty_simple）的环节逐项对应本条各项：出示证件、听取陈述申辩、当场决定、交付、收缴罚款、备案；"
+               "适用条件中的罚款限额由全国规则 simple-procedure-limits 检查（行政处罚法 第五十一条）。"
+               "“容易引起行政争议”的须音像记录，是否容易引起争议是现场判断，不能检查")
 COMPLAINT_NOTE = ("投诉举报登记（cases/models.py Complaint）：不予启动须写理由并经审批，实名投诉须记录告知方式和时间，"
                   "未告知的在投诉页面标出（Complaint.awaits_notice）")
 APPLICATION_NOTE = "行政许可程序的申请登记、一次性告知补正、受理或不予受理各是一个环节，各有文书（申请登记表、补正材料告知书 …）"
-DOCS_AT_STEPS = "required_document（现有种类）："
 SERVICE_NOTE = ("送达记录（records/models.py Service）记载方式、承运方式、受送达人、时间、见证人和凭证（回执、邮件号、公告载体）；"
                 "送达回证由送达记录生成（ServiceReceipt）")
-SERVICE_AV_TODO = "required_av（新种类）：留置送达、公告送达须有与该送达关联的音像记录"
-RETENTION_NOTE = "每条音像记录有保存期限（随案卷、永久、长期、一般不少于1年），另定期限须写明理由（media/actions.py）"
-RETENTION_TODO = ("retention_class（新种类，或 allowed_values 作用于 av_record.retention）：有阻碍执法、突发事件等情形的案件，"
-                  "其音像记录须为永久或长期保存；需先有记录这些情形的案件事实")
-COURT_NOTE = "行政强制执行程序（compulsory_execution）：催告、听取陈述申辩、申请法院强制执行、记录执行结果各是一个环节"
-DEMAND_TODO = (DOCS_AT_STEPS + "issue_demand → demand_notice；催告书送达后满10日方可申请法院"
-               "（行政强制法 第五十四条，national.yaml 列为尚未编码；是“不早于”的间隔，deadline 只量“以内”，需扩展）")
-PERFORMANCE_TODO = (DOCS_AT_STEPS + "close_case / record_result → performance_record（履行情况记录）；"
-                    "verify_correction → inspection_record（整改核查）")
-AV_TODO = "required_av（新种类）：该环节须有关联的音像记录，或文书中书面写明不适宜音像记录的原因"
-AV_FORM_NOTE = "现场检查、听证等文书有“是否同步进行音像记录”必填栏和“未进行音像记录的原因”栏（catalogue av()），但没有检查二者"
+RETENTION_NOTE = ("每条音像记录有保存期限（随案卷、永久、长期、一般不少于1年），另定期限须写明理由（media/actions.py）；"
+                  "档案管理员或承办人在音像记录或案件上记录条文所列的情形（阻碍执法、突发事件、重大复杂等），"
+                  "并可变更保存期限（media/retention.py），规则检查记录这些情形的音像记录的保存期限")
+COURT_NOTE = ("行政强制执行程序（compulsory_execution）：催告、听取陈述申辩、申请法院强制执行、记录执行结果各是一个环节；"
+              "催告书送达10日后方可申请法院（行政强制法 第五十四条）、复议诉讼期限届满后3个月内申请（第五十三条）"
+              "由 national 规则 court-application-10-days-after-demand、court-application-within-3-months 检查")
+EVIDENCE_TODO = ("鉴定意见书：调取证据、委托鉴定是同一环节（collect_evidence），无法判断是否委托了鉴定；"
+                 "抽样清单：无法判断现场检查时是否抽样（需在现场检查笔录中增加“是否抽样”栏）")
+AV_REASON_NOTE = ("现场检查、听证等文书有“是否同步进行音像记录”必填栏和“未进行音像记录的原因”栏（catalogue av()）：该环节须有关联的"
+                  "音像记录（AvRecord.step 或该环节的文书），或文书写明未进行音像记录及原因")
+AV_MANDATORY_NOTE = "该环节须有关联的音像记录（AvRecord.step 或该环节的文书），本条不允许以书面原因代替"
 
 
 TABLE: dict[str, dict[str, Entry]] = {
@@ -211,12 +209,9 @@ TABLE: dict[str, dict[str, Entry]] = {
                    "本系统即行政执法信息系统，文字和音像记录都在其中；执法记录仪在设备台账中登记（Device）。是否配足设备属装备保障，不能检查",
                    MEDIA, MEDIA_ACTIONS),
         "第七条": N("指导、协调、监督的职责分工", "职责分工"),
-        "第八条": P("依申请事项的记录；受理地点可装视频监控", APPLICATION_NOTE + "；视频监控为“可”，不强制", PROC, CATALOGUE,
-                   todo=DOCS_AT_STEPS + "apply → application_register，request_supplement → supplement_notice，"
-                        "accept / reject_application → 受理或不予受理通知书"),
+        "第八条": R("依申请事项的记录；受理地点可装视频监控", APPLICATION_NOTE + "；视频监控为“可”，不强制", PROC, CATALOGUE),
         "第九条": R("依职权启动：审批、紧急时24小时内补报、文书内容",
-                   "启动审批表的启动原因、案件来源、基本案情、当事人、各级意见为必填栏（catalogue START）", CATALOGUE,
-                   todo=DOCS_AT_STEPS + "file_case → filing_approval（004 已有 filing-approval-form，000 没有）"),
+                   "启动审批表的启动原因、案件来源、基本案情、当事人、各级意见为必填栏（catalogue START）", CATALOGUE),
         "第十条": P("投诉举报的启动和不予启动的告知", COMPLAINT_NOTE, CASES, CASE_ACTIONS,
                    todo="投诉举报层面的检查（新种类，规则目前只检查案件）：实名投诉不予启动而未告知"),
         "第十一条": P("笔录记载执法人员及出示证件；当事人签字",
@@ -224,32 +219,24 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第十二条": P("权利告知方式的记录", RIGHTS_NOTE, CATALOGUE),
         "第十三条": R("调查取证文书（询问、调取、检查、抽样、陈述申辩、听证、鉴定）；签字；拒绝的记录",
                      "拒绝签字记录为拒签记录（records/models.py Refusal：拒签人、理由、见证人、音像记录）", RECORDS, RECORD_ACTIONS,
-                     todo=DOCS_AT_STEPS + "inspect_site → inspection_record / on_site_record + sampling_list，"
-                          "collect_evidence → evidence_request_notice / evidence_register，statement_defence → statement_defence_record，"
-                          "hearing → hearing_record，鉴定 → expert_opinion"),
-        "第十四条": T("现场检查、抽样、听证同时音像记录，或书面记录原因",
-                     AV_TODO + "（inspect_site、hearing、licence.verify_on_site）", AV_FORM_NOTE, CATALOGUE),
+                     todo=EVIDENCE_TODO),
+        "第十四条": R("现场检查、抽样、听证同时音像记录，或书面记录原因", AV_REASON_NOTE, CATALOGUE),
         "第十五条": P("证据保全应记录的事项",
                      "先行登记保存证据通知书必填保全理由、标的、形式（catalogue PRESERVATION）；七日内处理由 national 规则 "
                      "provisional-registration-7-days 检查", CATALOGUE),
-        "第十六条": T("查封、扣押：法定文书，同时音像记录",
-                     "required_av（新种类）：coercive_measure.enforce_measure 须有关联的音像记录（本条不允许以原因代替）；"
-                     + DOCS_AT_STEPS + "enforce_measure → seal_seizure_decision + seal_seizure_list",
-                     "查封(扣押)决定书和清单在文书目录中，enforce_measure 环节列出它们", PROC, CATALOGUE),
+        "第十六条": R("查封、扣押：法定文书，同时音像记录", AV_MANDATORY_NOTE, PROC, CATALOGUE),
         "第十七条": P("文书格式及应载明的内容", REASONED_NOTE, CATALOGUE, RECORDS),
         "第十八条": P("法制审核、专家论证、集体讨论、负责人审批的记录", REVIEW_NOTE, CATALOGUE, PROC),
-        "第十九条": P("简易程序应记录的内容；易引起争议的音像记录", SIMPLE_NOTE, PROC, CATALOGUE, todo=SIMPLE_TODO),
-        "第二十条": R("送达：直接、邮寄（只用挂号信或EMS）、留置、公告、委托转交", SERVICE_NOTE, RECORDS, RECORD_ACTIONS,
-                     todo=SERVICE_AV_TODO + "；required_fields（新种类）：留置送达须有见证人，委托、转交须写明原因"),
-        "第二十一条": T("履行情况的记录；责令改正的核查", PERFORMANCE_TODO,
-                       "penalty_general.close_case、inspection.verify_correction 环节列出这些文书", PROC),
-        "第二十二条": T("催告书送达；陈述申辩的复核；申请法院强制执行的记录", DEMAND_TODO, COURT_NOTE, PROC),
+        "第十九条": R("简易程序应记录的内容；易引起争议的音像记录", SIMPLE_NOTE, PROC, CATALOGUE),
+        "第二十条": R("送达：直接、邮寄（只用挂号信或EMS）、留置、公告、委托转交", SERVICE_NOTE, RECORDS, RECORD_ACTIONS),
+        "第二十一条": R("履行情况的记录；责令改正的核查", "penalty_general.close_case、inspection.verify_correction 环节列出这些文书", PROC),
+        "第二十二条": R("催告书送达；陈述申辩的复核；申请法院强制执行的记录", COURT_NOTE, PROC),
         "第二十三条": R("建立案卷；30日内归档；音像记录24小时内存储",
-                       ARCHIVE_NOTE + "；连续、异地工作登记后从返回时起算24小时（media/models.py RemoteWork）", PROC, MEDIA,
-                       todo=ARCHIVE_30),
+                       ARCHIVE_NOTE + "；连续、异地工作登记后从返回时起算24小时（media/models.py RemoteWork）", PROC, MEDIA),
         "第二十四条": P("专人负责；不得伪造、删改、销毁、擅自提供执法记录",
                        NO_TAMPER + "；档案管理员是一个角色（access/roles.py）", LEDGER, TRACKED, STORE, FIXITY, ROLES),
-        "第二十五条": P("音像资料保存期限；永久保存的情形", RETENTION_NOTE, MEDIA, MEDIA_ACTIONS, todo=RETENTION_TODO),
+        "第二十五条": R("音像资料保存期限；永久保存的情形", RETENTION_NOTE + "；“原则上与该案案卷的保存期限保持一致”：默认随案卷保存",
+                       MEDIA, MEDIA_RETENTION),
         "第二十六条": T("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST),
         "第二十七条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
         "第二十八条": N("纳入评议考核", ASSESSMENT),
@@ -266,41 +253,30 @@ TABLE: dict[str, dict[str, Entry]] = {
                    "记录环节的人须持有效执法证，承办人须为本机关持有效执法证的执法人员（cases/actions.py record_step）；"
                    "音像记录写明拍摄人（AvRecord.recorded_by）", CASE_ACTIONS, MEDIA,
                    todo="记录人须为该环节承办人之一：record_step 目前不要求（产品改动，不是规则）"),
-        "第六条": P("依申请事项的记录", APPLICATION_NOTE, PROC, CATALOGUE,
-                   todo=DOCS_AT_STEPS + "apply → application_register，request_supplement → supplement_notice"),
+        "第六条": R("依申请事项的记录", APPLICATION_NOTE, PROC, CATALOGUE),
         "第七条": R("依职权启动：审批、紧急时24小时内补报、文书内容",
-                   "启动审批表的各项内容为必填栏（catalogue START）", CATALOGUE,
-                   todo=DOCS_AT_STEPS + "file_case → filing_approval"),
+                   "启动审批表的各项内容为必填栏（catalogue START）", CATALOGUE),
         "第八条": P("投诉举报的启动和不予启动的告知", COMPLAINT_NOTE, CASES, CASE_ACTIONS,
                    todo="投诉举报层面的检查（新种类）：实名投诉不予启动而未告知"),
         "第九条": P("笔录记载执法人员及出示证件；当事人签字", OFFICERS_NOTE + "；当事人签字由第十一条的 signatures 规则检查",
                    CATALOGUE, VALUES),
         "第十条": P("权利告知方式的记录", RIGHTS_NOTE, CATALOGUE),
         "第十一条": R("调查取证文书；签字；拒绝的记录",
-                     "拒绝签字记录为拒签记录（records/models.py Refusal）", RECORDS,
-                     todo=DOCS_AT_STEPS + "inspect_site → inspection_record / on_site_record + sampling_list，"
-                          "collect_evidence → evidence_register，hear_party → statement_defence_record，hearing → hearing_record"),
-        "第十二条": T("现场检查、抽样、听证同时音像记录，或书面记录原因", AV_TODO, AV_FORM_NOTE, CATALOGUE),
-        "第十三条": T("证据保全应做好证据保存清单", DOCS_AT_STEPS + "preserve_evidence → evidence_register",
-                     "preserve_evidence 环节列出证据登记保存清单", PROC),
-        "第十四条": T("强制措施的法定文书；查封、扣押同时音像记录",
-                     "required_av（新种类）：enforce_measure 须有关联的音像记录；" + DOCS_AT_STEPS
-                     + "enforce_measure → seal_seizure_decision + seal_seizure_list",
-                     "查封(扣押)决定书和清单在文书目录中", PROC, CATALOGUE),
+                     "拒绝签字记录为拒签记录（records/models.py Refusal）", RECORDS, todo=EVIDENCE_TODO),
+        "第十二条": R("现场检查、抽样、听证同时音像记录，或书面记录原因", AV_REASON_NOTE, CATALOGUE),
+        "第十三条": R("证据保全应做好证据保存清单", "preserve_evidence 环节列出证据登记保存清单", PROC),
+        "第十四条": R("强制措施的法定文书；查封、扣押同时音像记录", AV_MANDATORY_NOTE, PROC, CATALOGUE),
         "第十五条": P("文书格式及应载明的内容", REASONED_NOTE, CATALOGUE, RECORDS),
         "第十六条": P("法制审核、专家论证、集体讨论、负责人审批的记录", REVIEW_NOTE, CATALOGUE, PROC),
-        "第十七条": P("简易程序应记录的内容（原文第四、五项重复）", SIMPLE_NOTE, PROC, CATALOGUE, todo=SIMPLE_TODO),
-        "第十八条": T("送达：直接、邮寄（挂号信或特快专递，不限承运方）、留置、公告、委托转交",
-                     DOCS_AT_STEPS + "serve → service_receipt（000、004 已有 service-receipt，001 没有）；" + SERVICE_AV_TODO,
-                     SERVICE_NOTE, RECORDS, RECORD_ACTIONS),
-        "第十九条": T("履行情况的记录；责令改正的核查", PERFORMANCE_TODO,
-                     "expropriation.carry_out、inspection.verify_correction 环节列出这些文书", PROC),
-        "第二十条": T("强制执行前催告；陈述申辩的复核", DEMAND_TODO, COURT_NOTE, PROC),
-        "第二十一条": T("自行强制执行的文书；排除妨碍、恢复原状同时音像记录",
-                       "required_av（新种类）：compulsory_execution.enforce 以排除妨碍、恢复原状方式执行时须有关联的音像记录；"
-                       "需先记录执行方式", "强制执行程序的 decide_execution、enforce 环节引用本条", PROC),
+        "第十七条": R("简易程序应记录的内容（原文第四、五项重复）", SIMPLE_NOTE, PROC, CATALOGUE),
+        "第十八条": R("送达：直接、邮寄（挂号信或特快专递，不限承运方）、留置、公告、委托转交", SERVICE_NOTE, RECORDS, RECORD_ACTIONS),
+        "第十九条": R("履行情况的记录；责令改正的核查", "expropriation.carry_out、inspection.verify_correction 环节列出这些文书", PROC),
+        "第二十条": R("强制执行前催告；陈述申辩的复核", COURT_NOTE, PROC),
+        "第二十一条": R("自行强制执行的文书；排除妨碍、恢复原状同时音像记录",
+                       "执行方式是《行政强制执行决定书》的“强制执行方式”栏（排除妨碍、恢复原状）；以此方式执行的 enforce 环节须有音像记录",
+                       CATALOGUE, PROC),
         "第二十二条": P("申请法院强制执行的全过程记录", COURT_NOTE, PROC),
-        "第二十三条": R("建立案卷；30日内归档；音像记录24小时内存储", ARCHIVE_NOTE, PROC, todo=ARCHIVE_30),
+        "第二十三条": R("建立案卷；30日内归档；音像记录24小时内存储", ARCHIVE_NOTE, PROC),
         "第二十四条": N("指定专人管理执法记录设备；培训和监督检查",
                        "指定专人、培训和监督检查是组织措施，软件不能检查；设备台账记录每台执法记录仪的使用单位和配发人员（Device）", MEDIA),
         "第二十五条": T("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST),
@@ -330,12 +306,11 @@ TABLE: dict[str, dict[str, Entry]] = {
                      "（cases/identifiers.py，GB 11643、GB 32100）", VALUES, CASE_ACTIONS, "src/lawtrail/cases/identifiers.py"),
         "第十三条": N("网上办理事项报送纸质资料", "当事人的义务；本系统没有网上办理"),
         "第十四条": N("执法记录仪的佩戴位置和重点摄录内容", "佩戴方式和拍摄内容是现场操作，软件不能检查（回放监督见第二十五条）"),
-        "第十五条": T("使用执法记录仪：告知、亮证、记录完整、场所标志、不得断续或补录",
-                     "body_camera_conduct（新种类）：同一台执法记录仪在同一地点、时间的片段之间不得有间断"
-                     "（事实由 media/continuity.py gaps 给出），场所须标明（AvRecord.place 或 GPS）；"
-                     "告知、亮证、不得补录插入在画面中，不能检查",
-                     "产品已求出片段间的间断和重叠，但没有规则据此给出结论", CONTINUITY, MEDIA),
-        "第十六条": T("30日内归档", ARCHIVE_30, ARCHIVE_NOTE, PROC),
+        "第十五条": R("使用执法记录仪：告知、亮证、记录完整、场所标志、不得断续或补录",
+                     "同一台执法记录仪在同一地点的相邻片段之间不得有间断（media/continuity.py 求出间断），每段须标明地点或有 GPS 定位。"
+                     "开启时告知、亮证、言行规范、不得选择取舍、补录或插入画面（第一至三项、第五项）在画面之中，软件不能检查",
+                     CONTINUITY, MEDIA),
+        "第十六条": R("30日内归档", ARCHIVE_NOTE, PROC),
         "第十七条": P("信息系统维护；存储安全；电子数据长期保存",
                      "数据库以 WAL、synchronous=FULL 运行（settings.py），账本只增不删并可逐项核验（ledger/verify.py），"
                      "音像原件只写一次并可复核哈希（media/fixity.py）", SETTINGS, VERIFY, FIXITY),
@@ -345,7 +320,8 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第十九条": T("音像资料作为证据时转存媒介并制作说明附卷",
                      "导出原件及其哈希和账本包含证明作为说明（ledger/proofs.py、lawtrail prove 已能出证明），"
                      "并在文书目录中增加“说明”文书，以 required_document 检查", "", PROOFS),
-        "第二十条": P("长期保存的情形", RETENTION_NOTE, MEDIA, MEDIA_ACTIONS, todo=RETENTION_TODO),
+        "第二十条": R("长期保存的情形", RETENTION_NOTE + "；刻录光盘或专门硬盘：音像存储只写一次、没有删除", MEDIA, MEDIA_RETENTION,
+                     STORE),
         "第二十一条": N("音像资料管理使用制度；专门人员", "制度建设和指定专人是组织措施；档案管理员是一个角色（access/roles.py）", ROLES),
         "第二十二条": T("申请复制经单位负责人同意", ACCESS_APPROVED),
         "第二十三条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
@@ -363,39 +339,36 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第二条": P("全过程记录的定义", STAGES_NOTE, PROC, CATALOGUE, MEDIA),
         "第三条": N("培训和监督检查；管理文书、影像、记录仪", "培训和监督检查是组织措施，软件不能检查"),
         "第四条": P("书面和动态记录方式", STAGES_NOTE, CATALOGUE, MEDIA),
-        "第五条": T("依申请：登记、书面记录，受理地点视频监控（强制）",
-                   "required_av（新种类）：每个行政许可申请的 apply 环节须有关联的监控录像（来源“监控录像导出”）",
-                   APPLICATION_NOTE, PROC, CATALOGUE),
-        "第六条": T("投诉举报：登记、书面记录，接待地点同步录音录像（强制）",
-                   "required_av（新种类）作用于投诉举报：音像记录目前只能关联案件（media/models.py AvRecord.case），"
-                   "需先能关联投诉举报，规则也需能检查投诉举报",
-                   COMPLAINT_NOTE, CASES, MEDIA),
-        "第七条": R("程序启动审批表；紧急时2日内补填", "", todo=DOCS_AT_STEPS + "file_case → filing_approval"),
-        "第八条": T("调查取证的书面记录（原文第四项前有“[bookmark: _GoBack]”残留）",
-                   DOCS_AT_STEPS + "interview → interview_record，inspect_site → inspection_record，"
-                   "collect_evidence → evidence_register，hearing → hearing_record；signatures（现有种类）：证据登记保存清单由执法人员和证据提供人签名",
-                   "各调查取证环节列出这些文书，证据登记保存清单的栏目引用本条第二项", PROC, CATALOGUE),
-        "第九条": R("证据保全：先行登记保存文书，同时音像记录", "",
-                   todo="required_av（新种类）：preserve_evidence 环节须有关联的音像记录"),
+        "第五条": R("依申请：登记、书面记录，受理地点视频监控（强制）",
+                   "apply 环节须有关联的、来源为“监控录像导出”的音像记录；" + APPLICATION_NOTE, PROC, CATALOGUE),
+        "第六条": R("投诉举报：登记、书面记录，接待地点同步录音录像（强制）",
+                   "由来访（当面接待）投诉举报启动的案件，须有关联该投诉举报的接待录音录像（media/retention.py "
+                   "attach_to_complaint）；电话、来信、网络等渠道没有接待地点，不适用；" + COMPLAINT_NOTE, CASES, MEDIA_RETENTION,
+                   todo="未启动执法程序的来访投诉举报（待处理、不予启动）不检查：规则只检查案件"),
+        "第七条": R("程序启动审批表；紧急时2日内补填", "各程序的启动环节列出立案审批表、程序启动审批表或督查立案审批表", PROC),
+        "第八条": R("调查取证的书面记录（原文第四项前有“[bookmark: _GoBack]”残留）",
+                   "各调查取证环节列出这些文书，证据登记保存清单的栏目引用本条第二项", PROC, CATALOGUE,
+                   todo="鉴定意见书（第五项）：调取证据、委托鉴定是同一环节，无法判断是否委托了鉴定；"
+                        "拒绝接受调查和行政检查的记录（第六项）：除拒签记录外没有这一事实"),
+        "第九条": R("证据保全：先行登记保存文书，同时音像记录", AV_MANDATORY_NOTE),
         "第十条": R("调查报告及其内容", "调查报告的各项内容为必填栏（catalogue INVESTIGATION_REPORT）", CATALOGUE),
         "第十一条": P("决定书及负责人审批；集体讨论的记录", REVIEW_NOTE, CATALOGUE, PROC),
         "第十二条": P("决定文书的格式、说理、救济途径、法律依据", REASONED_NOTE + "；救济途径为必填栏（catalogue REMEDIES）",
                      CATALOGUE),
-        "第十三条": P("直接送达：送达回证签名并载明日期",
-                     SERVICE_NOTE + "；送达回证的签名人和送达日期为必填", RECORDS, CATALOGUE,
-                     todo=DOCS_AT_STEPS + "serve → service_receipt（003 没有 service-receipt 规则）"),
-        "第十四条": P("邮寄送达：留存凭证和签收证明；退回的记录", SERVICE_NOTE, RECORDS, CATALOGUE),
+        "第十三条": R("直接送达：送达回证签名并载明日期", SERVICE_NOTE + "；送达回证的签名人和送达日期为必填", RECORDS, CATALOGUE),
+        "第十四条": R("邮寄送达：留存凭证和签收证明；退回的记录", SERVICE_NOTE + "；是否被退回无从得知，“退回情况”栏不能要求必填",
+                     RECORDS, CATALOGUE),
         "第十五条": P("留置送达：见证人签名，或拍照、录像",
                      SERVICE_NOTE + "；拒收记录为拒签记录（Refusal：见证人、音像记录）", RECORDS, CATALOGUE,
                      todo="required_fields / required_av（新种类）：留置送达须有见证人或关联的音像记录"),
-        "第十六条": P("委托、转交、公告送达的书面记录", SERVICE_NOTE, RECORDS),
-        "第十七条": T("履行情况的书面记录", PERFORMANCE_TODO, "penalty_general.close_case 环节引用本条", PROC),
+        "第十六条": R("委托、转交、公告送达的书面记录", SERVICE_NOTE, RECORDS),
+        "第十七条": R("履行情况的书面记录", "penalty_general.close_case 环节引用本条", PROC),
         "第十八条": P("申请法院强制执行的全过程记录", COURT_NOTE, PROC),
-        "第十九条": T("30日内立卷归档", ARCHIVE_30, ARCHIVE_NOTE, PROC),
-        "第二十条": P("日常影像至少保存一年；案卷年底归档；证据影像与案卷同期", RETENTION_NOTE, MEDIA, MEDIA_ACTIONS,
-                     todo="allowed_values（现有种类，作用于 av_record）：一般程序处罚案件中作为证据的音像记录保存期限不得短于案卷；"
-                          "deadline：案卷于当年年底前归档（需“年底”这种期限）"),
-        "第二十一条": P("长期保存的情形", RETENTION_NOTE, MEDIA, MEDIA_ACTIONS, todo=RETENTION_TODO),
+        "第十九条": R("30日内立卷归档", ARCHIVE_NOTE, PROC),
+        "第二十条": R("日常影像至少保存一年；案卷年底归档；证据影像与案卷同期",
+                     "保存期限的每一类都不少于一年，音像存储没有删除（日常影像不少于一年）；" + RETENTION_NOTE, MEDIA,
+                     MEDIA_RETENTION, STORE),
+        "第二十一条": R("长期保存的情形", RETENTION_NOTE, MEDIA, MEDIA_RETENTION),
         "第二十二条": T("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST),
         "第二十三条": P("定期抽检、回放检查",
                        "监督人员可查看本机关全部案件和音像记录（access/roles.py），回放记入账本。是否定期抽检不能检查",
@@ -415,41 +388,28 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第六条": R("立案审批表；紧急时24小时内补报；不予立案审批表及告知",
                    COMPLAINT_NOTE + "；不予立案审批表的栏目引用本条第二款", CASES, CATALOGUE),
         "第七条": R("处罚中的调查取证文书；询问和听证同时音像记录；签字；拒绝时书面和音像记录",
-                   "拒绝签字记录为拒签记录（Refusal：见证人、音像记录）", RECORDS,
-                   todo="required_av（新种类）：interview 自询问开始、hearing 全程须有关联的音像记录；"
-                        + DOCS_AT_STEPS + "interview → interview_record，collect_evidence → evidence_request_notice / evidence_register，"
-                        "statement_defence → rights_notice + statement_defence_record，hearing → hearing_notice + hearing_record + hearing_report"),
+                   "拒绝签字记录为拒签记录（Refusal：见证人、音像记录）；" + AV_MANDATORY_NOTE, RECORDS),
         "第八条": P("证据保全应记录的事项", "先行登记保存证据通知书必填保全理由、标的、形式（catalogue PRESERVATION）", CATALOGUE),
-        "第九条": R("调查终结报告；事先告知书；决定审批表；法制审核", "各环节由相应角色批准（cases/procedures.py）", PROC,
-                   todo=DOCS_AT_STEPS + "advance_notice → advance_notice，decide_penalty / decide_no_penalty → "
-                        "penalty_decision_approval，legal_review → legal_review_opinion"),
-        "第十条": T("不成立通知书、不予处罚决定书、处罚决定书；移送书",
-                   DOCS_AT_STEPS + "decide_penalty → penalty_decision，decide_no_penalty → no_penalty_decision 或 "
-                   "violation_not_established_notice，refer → referral_letter",
-                   "这些文书在文书目录中，决定环节列出它们", PROC, CATALOGUE),
+        "第九条": R("调查终结报告；事先告知书；决定审批表；法制审核", "各环节由相应角色批准（cases/procedures.py）", PROC),
+        "第十条": R("不成立通知书、不予处罚决定书、处罚决定书；移送书", "这些文书在文书目录中，决定环节列出它们", PROC, CATALOGUE),
         "第十一条": R("送达回证", ""),
-        "第十二条": P("各种送达方式的记录", SERVICE_NOTE, RECORDS, RECORD_ACTIONS,
-                     todo=SERVICE_AV_TODO + "；required_fields（新种类）：邮寄送达须留存付邮凭证和回执"),
-        "第十三条": T("履行情况的记录；责令改正的核查", PERFORMANCE_TODO, "penalty_general.close_case 环节引用本条", PROC),
-        "第十四条": T("催告书送达；陈述申辩的复核", DEMAND_TODO, COURT_NOTE, PROC),
+        "第十二条": R("各种送达方式的记录", SERVICE_NOTE, RECORDS, RECORD_ACTIONS),
+        "第十三条": R("履行情况的记录；责令改正的核查", "penalty_general.close_case 环节引用本条", PROC),
+        "第十四条": R("催告书送达；陈述申辩的复核", COURT_NOTE, PROC),
         "第十五条": P("申请法院强制执行的全过程记录", COURT_NOTE, PROC),
-        "第十六条": P("监督检查通知书；投诉举报线索的处理（直接查处、交办、告知、不再检查）",
+        "第十六条": R("监督检查通知书；投诉举报线索的处理（直接查处、交办、告知、不再检查）",
                      "行政检查程序的启动环节有监督检查通知书、督查立案审批表，交办为 hand_over 环节（交办函）；"
-                     + COMPLAINT_NOTE, PROC, CATALOGUE, CASES,
-                     todo=DOCS_AT_STEPS + "start_inspection → inspection_notice 或 inspection_filing_approval"),
-        "第十七条": P("双随机选取检查人员", "双随机抽取记录是文书种类，栏目引用本条；是否真随机不能检查", CATALOGUE, PROC,
-                     todo=DOCS_AT_STEPS + "start_inspection → random_draw_record"),
-        "第十八条": P("检查中的调查取证文书；签字", OFFICERS_NOTE + "；各检查环节列出文书", CATALOGUE, PROC,
-                     todo=DOCS_AT_STEPS + "inspection.interview → interview_record，inspection.collect_evidence → "
-                          "evidence_register；signatures（现有种类）：检查笔录由执法人员和当事人签名"),
-        "第十九条": P("监督检查报告；法制审核；启动处罚", "report、legal_review、open_penalty_case 各是一个环节，由相应角色批准", PROC,
-                     CATALOGUE, todo=DOCS_AT_STEPS + "report → inspection_report"),
+                     + COMPLAINT_NOTE, PROC, CATALOGUE, CASES),
+        "第十七条": R("双随机选取检查人员", "双随机抽取记录是文书种类，栏目引用本条；是否真随机不能检查", CATALOGUE, PROC),
+        "第十八条": R("检查中的调查取证文书；签字", OFFICERS_NOTE + "；各检查环节列出文书", CATALOGUE, PROC),
+        "第十九条": R("监督检查报告；法制审核；启动处罚", "report、legal_review、open_penalty_case 各是一个环节，由相应角色批准", PROC,
+                     CATALOGUE),
         "第二十条": N("音像记录设备的配备原则和数量", EQUIPMENT, MEDIA),
         "第二十一条": R("专人管理设备；24小时内存储并标明案号、当事人、承办人",
                        "上传或关联案件时自动标注案号、当事人、承办人（media/actions.py）；指定专人是组织措施", MEDIA_ACTIONS, MEDIA),
         "第二十二条": N("设备保障；音像记录保存和定期备份",
                        "装备保障和备份是运维工作；本系统的存储只写一次并可复核（media/fixity.py），但不做也不检查备份", FIXITY),
-        "第二十三条": T("建立案卷；30日内归档", ARCHIVE_30, ARCHIVE_NOTE, PROC),
+        "第二十三条": R("建立案卷；30日内归档", ARCHIVE_NOTE + "；本条只说行政处罚行为，规则只适用于处罚程序", PROC),
         "第二十四条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
         "第二十五条": T("查阅、复制经机关负责人同意", ACCESS_APPROVED),
         "第二十六条": N("责任追究", DISCIPLINE, VERIFY),

@@ -1,35 +1,23 @@
-"""Due and overdue deadlines across many cases at once (the "到期与逾期" list): the facts the
-deadline rules read, loaded for all the cases in a fixed number of queries, and the findings that
-are overdue or fall due soon, most urgent first."""
+"""Due and overdue findings across many cases at once (the "到期与逾期" list, the reminders): the
+stored pending and overdue findings with a due time (models.DueFinding) of the cases, after their
+results that are not fresh were recomputed (rules.stored), most urgent first."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from . import facts as facts_mod
-from .kinds import Deadline, Finding
+from django.db.models import QuerySet
+
+from . import stored
+from .models import DueFinding
 
 DUE_SOON = timedelta(days=3)
 
 
-def deadline_facts(cases, now) -> list[facts_mod.CaseFacts]:
-    """The facts of every case of ``cases`` (facts.load_many): a fixed number of queries, and the
-    same facts as facts.load of each, so a finding here is the one check_case gives
-    (tests/web/test_rules_pages.py compares them)."""
-    return facts_mod.load_many(cases, now)
-
-
-def due_findings(cases, profile, now, within=DUE_SOON) -> list[tuple[facts_mod.CaseFacts, Finding]]:
-    """(facts, finding) for each deadline of ``cases`` that is overdue or falls due before
-    ``now + within``, most urgent (earliest due) first."""
-    deadlines = [r for r in profile.rules if isinstance(r.kind, Deadline)]
-    horizon = now + within
-    out = []
-    for f in deadline_facts(cases, now):
-        for rule in deadlines:
-            finding = rule.evaluate(f)
-            if finding.due_at is not None and (finding.status == "overdue"
-                                               or (finding.status == "pending" and finding.due_at <= horizon)):
-                out.append((f, finding))
-    out.sort(key=lambda pair: (pair[1].due_at, pair[0].case.number, pair[1].rule))
-    return out
+def due_findings(cases: QuerySet, now: datetime, within: timedelta = DUE_SOON) -> QuerySet:
+    """The DueFinding rows of ``cases`` that are overdue or fall due before ``now + within``, most
+    urgent (earliest due) first; the cases' results that were not fresh are recomputed first, so
+    none is older than the facts."""
+    stored.refresh_stale(cases)
+    return (DueFinding.objects.filter(case__in=cases.values("pk"), due_at__lte=now + within)
+            .select_related("case").order_by("due_at", "case__number", "rule"))

@@ -10,6 +10,19 @@ Named facts (``value(name)``), used by the profiles' deadlines:
 - ``service:<kind>.served_at``: the first service of a document of that kind.
 - ``start_approval.finalised_at``: the first finalisation of any document kind named by the
   procedure's first step (立案审批表, 程序启动审批表 …): the "补报" of an emergency start.
+- ``act.ended_at``: when the enforcement act ended (行政执法行为终结, the start of the 30 days to
+  archive): the latest record of a step after which the procedure may be archived (a step whose
+  ``next`` names ``archive``: 执行与结案, 送达, 退还或处理财物, 给予补偿 …).
+
+Other facts the clock kinds read directly: the case's clock suspensions and approved extensions
+(cases.ClockSuspension / ClockExtension, each naming the rules it concerns), its fine payments
+(cases.FinePayment), and the service of the decision a compulsory-execution case enforces (the
+document of the same bureau whose 文号 the case's 催告书 or 强制执行申请书 names).
+
+For the retention and reception rules: the circumstances noted on the case or on its AV records
+(media.RetentionCircumstance, each with ``av_case``: the case of its AV record), the complaint the
+case was started from (``case.complaint``, loaded with the case) and the AV records linked to that
+complaint's reception (media.ReceptionRecording, with their AV record).
 """
 
 from __future__ import annotations
@@ -18,19 +31,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from lawtrail.cases.models import Case, StepRecord
+from lawtrail.cases.models import Case, ClockExtension, ClockSuspension, FinePayment, StepRecord
 from lawtrail.media.actions import remote_works_for
-from lawtrail.media.models import AvRecord
+from lawtrail.media.models import AvRecord, ReceptionRecording, RetentionCircumstance
 from lawtrail.records.models import Document, Refusal, Service, Signature, Version
 
 from .calendar import Calendar
 
-QUERIES = 11  # the case, steps (+ handlers), documents, versions, signatures, refusals, services, AV, remote work, calendar
+QUERIES = 17  # the case (+ its complaint), steps (+ handlers), documents, versions, signatures, refusals, services, AV,
+#              remote work, calendar, clock suspensions, clock extensions, fine payments, the service of the decision
+#              enforced, retention circumstances, the complaint's reception recordings
+ENFORCED_BY = ("demand_notice", "court_enforcement_application")  # kinds naming the decision enforced (decision_number)
 FACT_FIELDS = {"step": ("occurred_at", "approved_at"), "document": ("finalised_at",), "service": ("served_at",)}
-SINGLE_FACTS = ("case.started_at", "start_approval.finalised_at")
+SINGLE_FACTS = ("case.started_at", "start_approval.finalised_at", "act.ended_at")
 
 
 def fact_name_problem(name: str) -> str | None:
@@ -40,7 +56,7 @@ def fact_name_problem(name: str) -> str | None:
     head, _, attr = name.partition(".")
     source, _, code = head.partition(":")
     if source not in FACT_FIELDS or not code:
-        return f"未知的事实“{name}”（可用：case.started_at、start_approval.finalised_at、step:环节.occurred_at、" \
+        return f"未知的事实“{name}”（可用：case.started_at、start_approval.finalised_at、act.ended_at、step:环节.occurred_at、" \
                f"document:文书.finalised_at、service:文书.served_at）"
     if attr not in FACT_FIELDS[source]:
         return f"事实“{name}”的属性应为 {'、'.join(FACT_FIELDS[source])}"
@@ -67,9 +83,12 @@ class CaseFacts:
     services: list[Service] = field(default_factory=list)
     av_records: list[AvRecord] = field(default_factory=list)
     remote: dict = field(default_factory=dict)                               # AV id → RemoteWork or None
-    # 中止/延期 intervals that stop the clocks. No record of them exists yet (issue #6 follow-up);
-    # the deadline kind honours whatever is listed here.
-    suspensions: list[tuple[datetime, datetime]] = field(default_factory=list)
+    suspensions: list[ClockSuspension] = field(default_factory=list)   # periods not counted, by the rules named
+    extensions: list[ClockExtension] = field(default_factory=list)     # approved extensions, by the rules named
+    fine_payments: list[FinePayment] = field(default_factory=list)     # by paid_at
+    enforced: list[Service] = field(default_factory=list)              # services of the decision enforced, by served_at
+    circumstances: list[RetentionCircumstance] = field(default_factory=list)  # on the case or its AV, by noted_at
+    receptions: list[ReceptionRecording] = field(default_factory=list)  # AV of the complaint's reception, by linked_at
 
     # --- lookups --------------------------------------------------------------------------------
 
@@ -94,6 +113,11 @@ class CaseFacts:
         if name == "start_approval.finalised_at":
             kinds = self.case.procedure_def.first.documents
             return self._first_finalised([d for d in self.documents if d.kind in kinds])
+        if name == "act.ended_at":
+            ends = {s.code for s in self.case.procedure_def.steps if "archive" in s.next}
+            done = [r for r in self.steps if r.step in ends and r.approval != "rejected"]
+            last = max(done, key=lambda r: r.occurred_at, default=None)
+            return (last.occurred_at, f"step:{last.pk}") if last else (None, None)
         head, _, attr = name.partition(".")
         source, _, code = head.partition(":")
         if source == "step":
@@ -137,7 +161,7 @@ def load_many(cases, now: datetime | None = None) -> list[CaseFacts]:
     Rows of a case created between the first query and a later one are left out (they belong to
     no case listed), so each CaseFacts holds only rows of its own case. A new source of facts is
     one more query here, grouped by case like the others, and one more field of CaseFacts."""
-    listed = list(cases.select_related("bureau").order_by("pk"))
+    listed = list(cases.select_related("bureau", "complaint").order_by("pk"))
     if not listed:
         return []
     now = now or timezone.now()
@@ -168,7 +192,8 @@ def load_many(cases, now: datetime | None = None) -> list[CaseFacts]:
         if ref.version_id in version_case:
             refusals[version_case[ref.version_id]][ref.version_id].append(ref)
     services = defaultdict(list)
-    for sv in Service.objects.filter(version__document__case_id__in=within).order_by("served_at", "id"):
+    for sv in (Service.objects.filter(version__document__case_id__in=within).select_related("receipt_link")
+               .order_by("served_at", "id")):  # with its 送达回证, if made (kinds/av_required.py)
         if sv.version_id in version_case:
             services[version_case[sv.version_id]].append(sv)
     av_records = defaultdict(list)
@@ -177,9 +202,56 @@ def load_many(cases, now: datetime | None = None) -> list[CaseFacts]:
     for av in all_av:
         av_records[av.case_id].append(av)
     remote = remote_works_for(all_av) if all_av else {}
+    suspensions, extensions, payments = (_by_case(m.objects.filter(case_id__in=within), by_case)
+                                         for m in (ClockSuspension, ClockExtension, FinePayment))
+    enforced = _enforced(listed, documents, versions)
+    circumstances = defaultdict(list)
+    for rc in (RetentionCircumstance.objects.filter(Q(case_id__in=within) | Q(av__case_id__in=within))
+               .annotate(av_case=F("av__case_id")).select_related("noted_by")):
+        if (rc.case_id or rc.av_case) in by_case:
+            circumstances[rc.case_id or rc.av_case].append(rc)
+    receptions, complaint_cases = defaultdict(list), defaultdict(list)
+    for c in listed:
+        if c.complaint_id:
+            complaint_cases[c.complaint_id].append(c.pk)
+    if complaint_cases:
+        for link in ReceptionRecording.objects.filter(complaint_id__in=within.values("complaint_id")).select_related("av"):
+            for case_id in complaint_cases.get(link.complaint_id, ()):
+                receptions[case_id].append(link)
     calendar = Calendar.from_db()
     return [CaseFacts(case=c, now=now, calendar=calendar, steps=steps[c.pk], documents=documents[c.pk],
                       versions=dict(versions[c.pk]), signatures=dict(signatures[c.pk]),
                       refusals=dict(refusals[c.pk]), services=services[c.pk], av_records=av_records[c.pk],
-                      remote={av.pk: remote.get(av.pk) for av in av_records[c.pk]})
+                      remote={av.pk: remote.get(av.pk) for av in av_records[c.pk]},
+                      suspensions=suspensions[c.pk], extensions=extensions[c.pk], fine_payments=payments[c.pk],
+                      enforced=enforced[c.pk], circumstances=circumstances[c.pk], receptions=receptions[c.pk])
             for c in listed]
+
+
+def _by_case(rows, by_case) -> dict[int, list]:
+    out = defaultdict(list)
+    for r in rows:  # the models' own ordering (started_at, approved_at, paid_at)
+        if r.case_id in by_case:
+            out[r.case_id].append(r)
+    return out
+
+
+def _enforced(listed, documents, versions) -> dict[int, list[Service]]:
+    """For each compulsory-execution case, the services of the document of its bureau whose 文号 its
+    催告书 or 强制执行申请书 names (the decision it enforces, made in another case): one query."""
+    wanted = defaultdict(set)  # (bureau, 文号) → cases
+    for c in listed:
+        for d in documents[c.pk]:
+            if d.kind in ENFORCED_BY and versions[c.pk].get(d.pk):
+                number = str(versions[c.pk][d.pk][-1].values.get("decision_number") or "").strip()
+                if number:
+                    wanted[(c.bureau_id, number)].add(c.pk)
+    out = defaultdict(list)
+    if not wanted:
+        return out
+    for sv in (Service.objects.filter(version__document__number__in={n for _, n in wanted},
+                                      version__document__case__bureau_id__in={b for b, _ in wanted})
+               .select_related("version__document__case").order_by("served_at", "id")):
+        for case_id in wanted.get((sv.version.document.case.bureau_id, sv.version.document.number), ()):
+            out[case_id].append(sv)
+    return out

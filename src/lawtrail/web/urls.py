@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
-from .views import audit, cases, complaints, devices, documents, media, rules, work
+from .views import audit, cases, clocks, complaints, devices, documents, media, rules, work
 
 urlpatterns = [
     path("", work.home, name="home"),
@@ -35,7 +35,10 @@ urlpatterns = [
     path("cases/<int:case_id>/media/<int:record_id>/original/", media.original, name="media_original"),
     path("cases/<int:case_id>/media/<int:record_id>/thumbnail/", media.thumbnail, name="media_thumbnail"),
     path("cases/<int:case_id>/rules/", rules.case_rules, name="case_rules"),
+    path("cases/<int:case_id>/clocks/", clocks.case_clocks, name="case_clocks"),
     path("rules/due/", rules.due_list, name="rules_due"),
+    path("reminders/", rules.reminder_list, name="reminders"),
+    path("reminders/read/", rules.reminders_read, name="reminders_read"),
     path("media/uploads/", media.upload_start, name="media_upload_start"),
     path("media/uploads/<uuid:upload_id>/", media.upload_chunk, name="media_upload_chunk"),
     path("media/uploads/<uuid:upload_id>/complete/", media.upload_complete, name="media_upload_complete"),

@@ -16,6 +16,8 @@ ACTIONS = {
     "cases.complaint_decline_proposed": "报请不予启动", "cases.complaint_declined": "批准不予启动执法程序",
     "cases.complaint_decline_refused": "不同意不予启动", "cases.complaint_reporter_told": "记录告知投诉举报人", "cases.case_opened": "启动执法程序",
     "cases.step_recorded": "记录环节", "cases.step_approved": "批准", "cases.step_rejected": "不予批准",
+    "cases.clock_suspended": "记录期限中止", "cases.clock_suspension_ended": "记录期限中止结束",
+    "cases.clock_extended": "批准延长期限", "cases.fine_paid": "记录罚款缴纳",
     "records.document_drafted": "制作文书草稿", "records.draft_saved": "保存文书草稿",
     "records.document_finalised": "文书定稿", "records.document_corrected": "文书更正定稿",
     "records.correction_started": "开始更正文书", "records.document_signed": "签名",
@@ -26,6 +28,8 @@ ACTIONS = {
     "media.downloaded": "下载音像原件", "media.remote_work_declared": "登记连续或异地工作",
     "media.device_registered": "登记执法记录仪", "media.device_updated": "变更执法记录仪",
     "media.device_docked": "执法记录仪接入采集站",
+    "media.circumstance_noted": "记录音像资料保存情形", "media.retention_set": "变更音像记录保存期限",
+    "media.reception_linked": "关联投诉举报接待录音录像",
 }
 
 

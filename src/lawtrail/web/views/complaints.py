@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from lawtrail.access import policy, roles
 from lawtrail.cases import actions
 from lawtrail.ledger.models import Entry
+from lawtrail.media.models import ReceptionRecording
 
 from ..forms import ComplaintForm, DecideForm, DeclineForm, NoticeForm, show_errors
 from .common import staff_view
@@ -67,5 +68,6 @@ def complaint_detail(request, complaint_id: int):
     failed = any(f.errors for f in forms.values())
     return render(request, "web/complaints/detail.html", {
         "complaint": c, "forms": forms, "entries": entries, "cases": list(c.cases.all()),
+        "receptions": list(ReceptionRecording.objects.filter(complaint=c).select_related("av")),  # 003 第六条
         "can_start": c.status == "registered" and request.staff.role in roles.OPENS_CASES},
         status=400 if failed else 200)

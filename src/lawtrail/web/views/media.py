@@ -30,6 +30,8 @@ from lawtrail.media.models import AvRecord, Derivative, Device, Job, RemoteWork
 from lawtrail.media.storage import ObjectMissing, RangeNotSatisfiable, get_store
 
 from ..forms import DT, show_errors
+from ..streaming import body_readinto
+from . import av_keeping
 from .common import staff_view
 
 SEES = roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES
@@ -102,16 +104,27 @@ def case_media(request, case_id: int):
     return render(request, "web/media/case_media.html", ctx)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_view(SEES)
 def record_detail(request, case_id: int, record_id: int):
+    """The record's page; a POST is one of its retention and reception forms (av_keeping)."""
     case, av = _record(request, case_id, record_id, "device", "recorded_by", "uploaded_by", "step", "document")
+    keeping = av_keeping.offered(request.staff, case, av)
+    if request.method == "POST":
+        done = av_keeping.post(request, case, av, keeping)
+        if done:
+            messages.success(request, done)
+            return redirect("media_record", case_id=case.pk, record_id=av.pk)
     if av.step_id:
         av.step.case = case  # step_title reads the case's procedure
     derived = list(Derivative.objects.filter(original=av.blob).select_related("blob").order_by("purpose"))
     _annotate(av, actions.remote_work_for(av), any(d.purpose in PICTURES for d in derived))
     job = Job.objects.filter(original=av.blob, status__in=("queued", "running", "failed")).first()
+    failed = any(f.errors for f in keeping.values())
     return render(request, "web/media/record.html", {"case": case, "av": av, "derived": derived, "job": job,
-                                                     "notes": av.note_list})
+                                                     "notes": av.note_list, "keeping": keeping,
+                                                     **av_keeping.context(case, av)},
+                  status=400 if failed else 200)
 
 
 # --- serving bytes ---------------------------------------------------------------------------------
@@ -337,6 +350,7 @@ def upload_chunk(request, upload_id):
         # request.read, never request.body: a chunk of many MB streams to disk instead of into
         # memory (and DATA_UPLOAD_MAX_MEMORY_SIZE would refuse it).
         u = actions.append_chunk(by=request.staff, upload_id=u.pk, offset=int(offset), read=request.read,
+                                 readinto=body_readinto(request),
                                  length=int(length))
     except ValidationError as e:
         received = type(u).objects.filter(pk=u.pk).values_list("received", flat=True).first()

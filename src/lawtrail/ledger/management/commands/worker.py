@@ -36,18 +36,24 @@ def checkpoint_loop(interval: int, stop=None) -> None:
 
 
 class Command(BaseCommand):
-    help = "后台任务：账本增长时定期签发检查点（间隔由 LAWTRAIL_CHECKPOINT_INTERVAL 设置），生成长视频的播放副本"
+    help = "后台任务：账本增长时定期签发检查点（间隔由 LAWTRAIL_CHECKPOINT_INTERVAL 设置），生成长视频的播放副本，重新检查记录有变的案件并发送期限提醒和每日汇总"
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="只运行一轮")
 
     def handle(self, *args, once=False, **opts):
         from lawtrail.media import jobs  # the other background work: playback copies of long videos
+        from lawtrail.rules import jobs as rules_jobs  # stored findings, reminders, daily digests
 
         if once:
             cp = checkpoints.issue(only_if_grown=True)
             self.stdout.write("已签发检查点" if cp else "账本未增长，无需签发")
             self.stdout.write(f"已生成 {jobs.run_pending()} 个播放副本")
+            done = rules_jobs.run_round()
+            self.stdout.write("规则检查：另一个后台进程正在运行" if done is None else
+                              f"规则检查：重新检查 {done['recomputed']} 件案件，发送 {done['reminders']} 条提醒、"
+                              f"{done['digests']} 份每日汇总")
             return
         threading.Thread(target=jobs.job_loop, name="media-jobs", daemon=True).start()
+        threading.Thread(target=rules_jobs.job_loop, name="rules-jobs", daemon=True).start()
         checkpoint_loop(settings.LAWTRAIL_CHECKPOINT_INTERVAL)

@@ -1,0 +1,49 @@
+"""The reception of a complaint recorded on audio or video (003 第六条: 在接待地点采用同步录音录像系统
+进行音像记录), checked on the case started from the complaint.
+
+A complaint that never became a case (declined, or still waiting) is not checked here: the rules
+engine checks cases."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from ..facts import CaseFacts
+from . import Finding, Kind, codes, register
+from .av_required import _missing
+
+
+@register
+class ComplaintReceptionAv(Kind):
+    """A case started from a complaint received through one of ``channels`` has an audio or video
+    record of the reception linked to that complaint (media.retention.attach_to_complaint).
+
+    Other channels are not applicable: the article asks for the recording 在接待地点, and only a
+    visit (来访) has a place where the complainant is received; a call, a letter, the network, the
+    12345 hotline or a referral from above has none. A profile that wants calls recorded too
+    lists ``phone``."""
+
+    code = "complaint_reception_av"
+    PARAMS = ("channels",)
+
+    def __init__(self, params: dict):
+        from lawtrail.cases.models import Complaint
+
+        self.channels = codes(params, "channels", Complaint.CHANNELS, "投诉举报渠道")
+        self.labels = Complaint.CHANNELS
+
+    def evaluate(self, facts: CaseFacts) -> Finding:
+        complaint = facts.case.complaint
+        if complaint is None:
+            return Finding("not_applicable", "本案不是由投诉举报启动的")
+        if complaint.channel not in self.channels:
+            return Finding("not_applicable", f"投诉举报经{self.labels[complaint.channel]}收到，不是"
+                           + "、".join(self.labels[c] for c in self.channels) + "，没有接待地点的录音录像要求",
+                           records=(f"complaint:{complaint.pk}",))
+        links = [r for r in facts.receptions if r.complaint_id == complaint.pk]
+        if links:
+            return Finding("met", f"投诉举报的接待有{len(links)}个同步录音录像",
+                           records=(f"complaint:{complaint.pk}", *(f"av:{r.av_id}" for r in links)))
+        received = f"{timezone.localtime(complaint.received_at):%Y-%m-%d %H:%M}"
+        return _missing(facts, f"{self.labels[complaint.channel]}投诉举报（{received}收到）的接待没有关联的同步录音录像",
+                        [f"complaint:{complaint.pk}"])

@@ -1,0 +1,210 @@
+"""Stored findings (issue #6: "re-run incrementally when a case's facts change, and never stored in a
+way that a stale finding survives a change").
+
+Each case has one stored result (models.CaseCheck): its findings, the names of the records they
+concern (refs.describe), when they were computed, and three ways it can be out of date:
+
+- ``generation``: every change of a fact the result was computed from bumps it, in the
+  transaction of the change (rules.sources); the result holds the generation it was computed at
+  (``checked_generation``). A result is stored only by ``UPDATE … WHERE generation = <the
+  generation read before the facts were loaded>``: if a change committed meanwhile, the UPDATE
+  touches no row and the case is computed again.
+- ``valid_until``: the earliest due time of a pending finding. Past it that finding is overdue, so
+  the result has expired. (The contract of the rule kinds: a finding whose status changes with
+  the mere passage of time is ``pending`` with ``due_at`` = that moment.)
+- ``engine``: a digest of the profiles and of the code that evaluates them; a deployment that
+  changes either makes every result out of date.
+
+A result that is none of these is fresh (``fresh``). Reads (``results``) return fresh results as
+stored and recompute the others at once (``refresh``), in batches (``facts.load_many``: a fixed
+number of queries per batch); the background job (rules.jobs) recomputes them too, so reads
+rarely have to. With a result the pending and overdue findings with a due time are stored as rows
+(models.DueFinding), so the 到期与逾期 list and the reminders are indexed queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from lawtrail.cases.models import Case
+
+from . import facts as facts_mod
+from . import profiles, refs
+from .kinds import Finding
+from .models import CaseCheck, DueFinding
+
+BATCH = 500     # cases per load_many and per storing transaction
+ATTEMPTS = 3    # a case whose facts keep changing while it is computed: shown from the last try
+FORMAT = "2"    # of the stored JSON
+CODE = ("kinds", "facts.py", "calendar.py", "profiles.py", "refs.py", "stored.py")
+
+
+@dataclass
+class Result:
+    case_id: int
+    findings: list[Finding]          # every rule of the case's profile, in profile order
+    names: dict                      # ref → (label, target) (refs.describe)
+    computed_at: datetime
+
+
+@lru_cache(maxsize=4)
+def _engine(directory: str) -> str:
+    h = hashlib.sha256(FORMAT.encode())
+    here = Path(__file__).parent
+    files = sorted(p for c in CODE for p in ((here / c).glob("*.py") if (here / c).is_dir() else [here / c]))
+    for p in files + sorted(Path(directory).glob("*.yaml")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:32]
+
+
+def engine() -> str:
+    """The digest of the running profiles and rule code (see the module's docstring)."""
+    return _engine(str(profiles.profiles_dir()))
+
+
+def fresh(now: datetime) -> Q:
+    """CaseCheck rows whose result may be shown as stored at ``now``."""
+    return (Q(checked_generation=F("generation"), engine=engine())
+            & (Q(valid_until__isnull=True) | Q(valid_until__gt=now)))
+
+
+def stale(cases: QuerySet, now: datetime | None = None) -> QuerySet:
+    """The cases of ``cases`` without a fresh result (none yet, changed, expired or of another engine)."""
+    now = now or timezone.now()
+    return cases.filter(~Exists(CaseCheck.objects.filter(fresh(now), case_id=OuterRef("pk"))))
+
+
+# --- computing ---------------------------------------------------------------------------------
+
+def _rules(profile) -> dict:
+    return {r.id: r for r in profile.rules}
+
+
+def evaluate(f: facts_mod.CaseFacts) -> list[Finding]:
+    """Every rule of the case's profile with its finding, in profile order."""
+    return [rule.evaluate(f) for rule in profiles.get(f.case.bureau.profile).rules]
+
+
+def _compute(f: facts_mod.CaseFacts) -> tuple[Result, dict]:
+    findings = evaluate(f)
+    names = refs.describe(f, [r for x in findings for r in x.records])
+    result = Result(f.case.pk, findings, names, f.now)
+    # each finding as [rule, status, message, due time, records] (a case has some 30: kept short)
+    stored = {"findings": [[x.rule, x.status, x.message, x.due_at.isoformat() if x.due_at else None, list(x.records)]
+                           for x in findings],
+              "names": {k: list(v) for k, v in names.items()}}
+    return result, stored
+
+
+def _decode(case_id: int, profile_name: str, stored: dict, computed_at: datetime) -> Result:
+    rules = _rules(profiles.get(profile_name))
+    findings = []
+    for rule_id, status, message, due_at, records in stored["findings"]:
+        rule = rules[rule_id]
+        findings.append(Finding(status, message, parse_datetime(due_at) if due_at else None, tuple(records),
+                                rule=rule.id, kind=rule.kind.code, severity=rule.severity, cite=rule.citation,
+                                text=rule.text))
+    names = {k: (label, target) for k, (label, target) in stored["names"].items()}
+    return Result(case_id, findings, names, computed_at)
+
+
+def _generations(ids: list[int]) -> dict[int, int]:
+    """The generation of each case's row, creating the rows missing (before the facts are read: a
+    change committed after this read bumps what we read, and our UPDATE then misses)."""
+    gens = dict(CaseCheck.objects.filter(case_id__in=ids).values_list("case_id", "generation"))
+    missing = [i for i in ids if i not in gens]
+    if missing:
+        CaseCheck.objects.bulk_create([CaseCheck(case_id=i) for i in missing], ignore_conflicts=True)
+        gens.update(CaseCheck.objects.filter(case_id__in=missing).values_list("case_id", "generation"))
+    return gens
+
+
+def _store(computed: dict[int, tuple[Result, dict]], gens: dict[int, int], now: datetime) -> list[int]:
+    """Store each result whose case's generation is still the one read before its facts were loaded;
+    the ids of those that were not (their facts changed meanwhile)."""
+    table = CaseCheck._meta.db_table
+    ops = connection.ops
+    with transaction.atomic():
+        rows = CaseCheck.objects.filter(case_id__in=sorted(computed)).order_by("case_id")
+        if connection.features.has_select_for_update_skip_locked:
+            # a row another transaction holds is being marked stale: skip it rather than wait, and
+            # never wait while holding rows (no deadlock with an action marking several cases).
+            # SQLite: the transaction began IMMEDIATE, so no other writer runs until it ends.
+            rows = rows.select_for_update(skip_locked=True, no_key=True)
+        now_gen = dict(rows.values_list("case_id", "generation"))
+        kept = [cid for cid in sorted(computed) if now_gen.get(cid) == gens[cid]]
+        params = []
+        for cid in kept:
+            result, stored = computed[cid]
+            pending = [x.due_at for x in result.findings if x.status == "pending" and x.due_at]
+            params.append((gens[cid], engine(), ops.adapt_datetimefield_value(now),
+                           json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
+                           ops.adapt_datetimefield_value(min(pending, default=None)), cid, gens[cid]))
+        with connection.cursor() as c:  # one statement for the batch; still conditional on the generation
+            c.executemany(f'UPDATE "{table}" SET "checked_generation" = %s, "engine" = %s, "computed_at" = %s, '
+                          f'"findings" = %s, "valid_until" = %s WHERE "case_id" = %s AND "generation" = %s', params)
+        DueFinding.objects.filter(case_id__in=kept).delete()
+        DueFinding.objects.bulk_create([
+            DueFinding(case_id=cid, rule=x.rule, status=x.status, due_at=x.due_at, message=x.message)
+            for cid in kept for x in computed[cid][0].findings if x.due_at and x.status in ("pending", "overdue")])
+    return sorted(set(computed) - set(kept))
+
+
+def refresh(ids) -> dict[int, Result]:
+    """Recompute the results of the cases ``ids`` now and store them (BATCH at a time); their results."""
+    out: dict[int, Result] = {}
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), BATCH):
+        todo = ids[start:start + BATCH]
+        for _ in range(ATTEMPTS):
+            at = timezone.now()
+            gens = _generations(todo)
+            computed = {f.case.pk: _compute(f) for f in facts_mod.load_many(Case.objects.filter(pk__in=todo), at)}
+            todo = _store(computed, gens, at)
+            out.update({cid: r for cid, (r, _) in computed.items()})
+            if not todo:
+                break
+    return out
+
+
+def refresh_stale(cases: QuerySet | None = None, limit: int | None = None) -> int:
+    """Recompute the results of the cases of ``cases`` (default: all) that are not fresh, at most
+    ``limit`` of them; how many were recomputed."""
+    ids = list(stale(cases if cases is not None else Case.objects.all()).order_by("pk")
+               .values_list("pk", flat=True)[:limit])
+    refresh(ids)
+    return len(ids)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def results(cases) -> dict[int, Result]:
+    """{case id: Result} for ``cases`` (cases or their ids): fresh results as stored, the others
+    recomputed now. One query when all are fresh."""
+    now = timezone.now()
+    ids = [c.pk if isinstance(c, Case) else int(c) for c in cases]
+    out = {cid: _decode(cid, profile, json.loads(stored), at) for cid, stored, at, profile in
+           CaseCheck.objects.filter(fresh(now), case_id__in=ids)
+           .values_list("case_id", "findings", "computed_at", "case__bureau__profile")}
+    missing = [i for i in ids if i not in out]
+    if missing:
+        out.update(refresh(missing))
+    return out
+
+
+def result(case: Case | int) -> Result:
+    pk = case.pk if isinstance(case, Case) else case
+    found = results([pk])
+    if pk not in found:
+        raise Case.DoesNotExist(f"案件 {pk} 不存在")
+    return found[pk]
