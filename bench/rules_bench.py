@@ -143,4 +143,5 @@ def run(cases: int = 100_000, reuse: bool = False) -> None:
               "<= 0.1x", page_ms <= 0.1 * t_old * 1000) + f"  快 {speed:,.0f} 倍；页面 {page_sql} 条 SQL；旧做法得 {old_found:,} 项")
     print(row(f"后台轮次：{len(changed):,} 件（1%）有变动", t_round * 1000, "ms", t_check * 1000, "全部重新检查",
               "<= 0.05x", t_round <= 0.05 * t_check) + f"  比值 {t_round / t_check:.3f}；重新检查 {done['recomputed']:,} 件")
-    print(f"首次后台轮次：发送 {first['reminders']:,} 条提醒（{Notification.objects.count():,} 条），用时 {t_first:,.1f} 秒")
+    print(f"第一个后台轮次：发送 {first['reminders']:,} 条提醒（数据中共 {Notification.objects.count():,} 条，"
+          f"沿用数据时前一次运行已发送），用时 {t_first:,.1f} 秒")
