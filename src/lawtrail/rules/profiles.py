@@ -23,6 +23,7 @@ Every problem is refused at load time as ``ProfileError`` with the file, the lin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -81,7 +82,7 @@ class Rule:
     procedures: tuple[str, ...] = ()
     when: dict = field(default_factory=dict)
 
-    @property
+    @cached_property  # read by every evaluation of every case (the re-check's hot path); a rule never changes
     def citation(self) -> str:
         f = self.cite["file"]
         name = f"{f[:3]}（{f}）" if f in SEEDS.values() else f
