@@ -5,7 +5,7 @@ set, sets its own attributes, and either returns normally or raises ``Validation
 Chinese message keyed by the field at fault. Steps run in order:
 
 1. ``check_claim``  the client's SHA-256, when it sent one, must equal ours (computed while the
-                    bytes were written, ``digests.HashingWriter``); a mismatch refuses the upload.
+                    chunks were written, ``digests.StagedHasher``); a mismatch refuses the upload.
 2. ``probe``        reads what the file says of itself (``probe.probe``): kind, capture times,
                     GPS, duration, codecs. A file that is no media is refused before anything is
                     stored; one that starts like media but cannot be read (a camera's power cut)

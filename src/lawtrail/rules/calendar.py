@@ -2,8 +2,11 @@
 
 Working days come from the ``chinese-calendar`` package (official holidays and 调休 working
 weekends, one table per year published by the State Council), overridden day by day by the
-administrator's ``CalendarOverride`` rows — the way to add a year the package does not cover yet.
-A day that neither knows is not guessed: ``CalendarUnknown`` names its year.
+administrator's ``CalendarOverride`` rows. A year the package does not cover yet is added by the
+administrator from the State Council's notice (``CalendarYear``, rules.actions.enter_calendar_year):
+its holidays and working weekends become overrides and its other days follow the ordinary week.
+A day that none of them knows is not guessed: ``CalendarUnknown`` names its year, and
+``missing_years`` warns the administrator before the year begins (rules/checks.py, 我的工作).
 
 How a deadline is counted (``due``):
 
@@ -38,8 +41,8 @@ class CalendarUnknown(Exception):
 
     def __init__(self, day: date):
         self.day = day
-        super().__init__(f"工作日历尚未包含{day.year}年（{day.isoformat()}）：请系统管理员在“工作日历调整”中录入"
-                         f"{day.year}年的法定节假日和调休工作日后再计算工作日期限")
+        super().__init__(f"工作日历尚未包含{day.year}年（{day.isoformat()}）：请系统管理员在“工作日历年度”中按国务院办公厅"
+                         f"的通知录入{day.year}年的法定节假日和调休工作日后再计算工作日期限")
 
 
 @dataclass(frozen=True)
@@ -65,15 +68,20 @@ def parse_duration(text) -> Duration:
 
 @dataclass
 class Calendar:
-    """The official calendar with the administrator's overrides ({date: is_workday})."""
+    """The official calendar with the administrator's overrides ({date: is_workday}) and the years
+    whose schedule the administrator entered (days without an override: the ordinary week)."""
 
     overrides: Mapping[date, bool] = field(default_factory=dict)
+    entered_years: frozenset[int] = frozenset()
+
+    QUERIES = 2
 
     @classmethod
     def from_db(cls) -> "Calendar":
-        from .models import CalendarOverride
+        from .models import CalendarOverride, CalendarYear
 
-        return cls(dict(CalendarOverride.objects.values_list("date", "is_workday")))
+        return cls(dict(CalendarOverride.objects.values_list("date", "is_workday")),
+                   frozenset(CalendarYear.objects.values_list("year", flat=True)))
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
@@ -81,7 +89,13 @@ class Calendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
+            if day.year in self.entered_years:
+                return day.weekday() < 5
             raise CalendarUnknown(day) from None
+
+    def knows(self, year: int) -> bool:
+        """Whether every day of ``year`` is known (by the package or by an entered schedule)."""
+        return year in self.entered_years or package_covers(year)
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (``start`` itself not counted)."""
@@ -89,6 +103,8 @@ class Calendar:
 
     def _count(self, start: date, n: int, *, working: bool, suspensions: Iterable[tuple[date, date]]) -> date:
         suspended = list(suspensions)
+        if not working and not suspended:
+            return start + timedelta(days=n)
         day, counted = start, 0
         for _ in range(MAX_DAYS * 2):
             if counted >= n:
@@ -114,6 +130,44 @@ class Calendar:
         days = [(a.astimezone(BEIJING).date(), b.astimezone(BEIJING).date()) for a, b in spans]
         last = self._count(local, duration.amount, working=duration.unit == "working_days", suspensions=days)
         return datetime.combine(last + timedelta(days=1), time(0), tzinfo=BEIJING)
+
+
+def parse_days(text: str) -> list[date]:
+    """Dates as the administrator types them from the notice: ``2027-01-01``, ranges
+    ``2027-02-06至2027-02-13`` (also ``~`` or ``--``), separated by spaces, commas, 、 or new lines.
+    ValueError naming the first bad item."""
+    import re
+
+    out = []
+    for item in re.split(r"[\s,，、;；]+", (text or "").strip()):
+        if not item:
+            continue
+        ends = re.split(r"至|~|～|--", item)
+        try:
+            first, last = date.fromisoformat(ends[0]), date.fromisoformat(ends[-1])
+        except ValueError:
+            raise ValueError(f"“{item}”不是日期（应写作 2027-01-01 或 2027-02-06至2027-02-13）") from None
+        if len(ends) > 2 or last < first or (last - first).days > 31:
+            raise ValueError(f"“{item}”不是合理的日期区间")
+        out.extend(first + timedelta(days=i) for i in range((last - first).days + 1))
+    return sorted(set(out))
+
+
+def package_covers(year: int) -> bool:
+    """Whether the chinese-calendar package publishes ``year``'s holidays."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def missing_years(today: date, calendar: Calendar | None = None, *, ahead_days: int = 61) -> list[int]:
+    """The years whose working days are unknown and needed now or soon: this year, and next year
+    from ``ahead_days`` before it begins (the State Council's notice usually comes in November)."""
+    calendar = calendar or Calendar.from_db()
+    wanted = [today.year] + ([today.year + 1] if (date(today.year + 1, 1, 1) - today).days <= ahead_days else [])
+    return [y for y in wanted if not calendar.knows(y)]
 
 
 def is_workday(day: date) -> bool:

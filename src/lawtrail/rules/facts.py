@@ -41,8 +41,8 @@ from lawtrail.records.models import Document, Refusal, Service, Signature, Versi
 
 from .calendar import Calendar
 
-QUERIES = 17  # the case (+ its complaint), steps (+ handlers), documents, versions, signatures, refusals, services, AV,
-#              remote work, calendar, clock suspensions, clock extensions, fine payments, the service of the decision
+QUERIES = 18  # the case (+ its complaint), steps (+ handlers), documents, versions, signatures, refusals, services, AV,
+#              remote work, calendar (overrides, entered years), clock suspensions, clock extensions, fine payments, the service of the decision
 #              enforced, retention circumstances, the complaint's reception recordings
 ENFORCED_BY = ("demand_notice", "court_enforcement_application")  # kinds naming the decision enforced (decision_number)
 FACT_FIELDS = {"step": ("occurred_at", "approved_at"), "document": ("finalised_at",), "service": ("served_at",)}

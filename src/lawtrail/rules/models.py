@@ -26,6 +26,25 @@ class CalendarOverride(Tracked):
         return f"{self.date.isoformat()} {'上班' if self.is_workday else '放假'}"
 
 
+class CalendarYear(Tracked):
+    """A year the calendar package does not cover yet whose official schedule the administrator has
+    entered (国务院办公厅关于某年部分节假日安排的通知): its holidays and 调休 working weekends are
+    CalendarOverride rows with the notice as their reason; every other day of the year follows the
+    ordinary week (Monday to Friday worked). Without this row a day of such a year is not guessed."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    notice = models.CharField("依据", max_length=200, help_text="如“国务院办公厅关于2027年部分节假日安排的通知”（国办发明电〔2026〕×号）")
+
+    tracked_fields = ("year", "notice")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日历年度"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年"
+
+
 class CaseCheck(models.Model):
     """The stored findings of one case (rules.stored): derived data, recomputed from the facts
     whenever they change, never a record of its own (so neither tracked nor ledgered, like the

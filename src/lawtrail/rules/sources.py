@@ -72,6 +72,7 @@ register("media.remotework", lambda row: _cases().filter(
     av_records__recorded_by_id=row.staff_id, av_records__capture_end__gte=row.started_at,
     av_records__capture_end__lte=row.returned_at))
 register("rules.calendaroverride", lambda row: _cases().all())
+register("rules.calendaryear", lambda row: _cases().all())  # its days without an override: the ordinary week
 register("cases.clocksuspension")
 register("cases.clockextension")
 register("cases.finepayment")

@@ -7,8 +7,8 @@ keeps these promises; ``tests/media/test_storage.py`` holds each backend to them
 1. **Content-addressed.** An object's name is the lower-case hex SHA-256 of its bytes, nothing
    else. ``put_file`` checks the file's size and SHA-256 against the ``Digests`` it is given and
    refuses a mismatch (``DigestMismatch``), because a wrongly named object could never be
-   removed. SM3 is recorded as given (it was computed in the same pass as SHA-256, see
-   ``digests.HashingWriter``); fixity re-hashes both.
+   removed. SM3 is recorded as given (computed as the bytes were written: ``digests.StagedHasher``
+   for uploads, ``digests.HashingWriter`` for copies); fixity re-hashes both.
 2. **Stored once.** ``put_file`` of bytes the store already holds returns ``False`` and leaves
    the existing object alone (no write at all); the first store returns ``True``. Two writers of
    the same bytes at once: one creates, the other gets ``False``.
@@ -22,7 +22,7 @@ keeps these promises; ``tests/media/test_storage.py`` holds each backend to them
 5. **Streaming.** Files of many GB go in and out in bounded memory: ``put_file`` streams from
    the local file, ``open`` and ``read_range`` return file-like objects to read in chunks.
 6. **Adopting.** ``adopt`` stores a file this server wrote and hashed itself as it wrote it
-   (an upload's staging file, ``digests.Hasher``) — never digests a client sent. It answers as
+   (an upload's staging file, hashed by ``digests.StagedHasher`` as its chunks arrived) — never digests a client sent. It answers as
    ``put_file`` does and keeps promises 2–4, but may skip ``put_file``'s re-reading: the
    filesystem store makes the file itself the object (read-only, fsync'ed, hard-linked to its
    final name — a link never replaces a name, and the file is complete before it is linked), so

@@ -16,6 +16,11 @@ def home(request):
     ctx = {"staff": s}
     if s is None:
         return render(request, "web/home.html", ctx)
+    if s.role in roles.MANAGES_ACCOUNTS:
+        from lawtrail.rules.checks import message, missing_calendar_years
+
+        years = missing_calendar_years()
+        ctx["calendar_missing"] = message(years) if years else None
     cases = policy.visible_cases(request.user)
     if s.role in roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES:
         mine = cases.filter(status="open")
