@@ -5,6 +5,7 @@ import http.client
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -44,6 +45,24 @@ def say(msg: str) -> None:
 def row(name: str, ours: float, unit: str, base: float, base_name: str, goal: str, met: bool) -> str:
     return (f"{name:<44} {ours:>12,.0f} {unit:<10} | {base_name:<34} {base:>12,.0f} {unit:<10} "
             f"| {goal:<14} {'达标' if met else '未达标'}")
+
+
+def rounds_rows(name: str, unit: str, ours: list[float], base: list[float], base_name: str, goal: str,
+                passes, decimals: int = 0) -> list[str]:
+    """A figure measured in rounds, each beside the baseline of the same round: the verdict line —
+    the medians of the figure and of the baseline, and ``passes(median of the rounds' ratios)`` —
+    then a line per round with its ratio. One round disturbed by another process on a shared
+    machine does not decide the verdict."""
+    ratios = [o / b if b else float("nan") for o, b in zip(ours, base)]
+    f = f"{{:>12,.{decimals}f}}"
+    lines = [f"    第 {k} 轮  {f.format(o)} {unit:<6} | {base_name} {f.format(b)} {unit:<6} | 比值 {r:.2f}"
+             for k, (o, b, r) in enumerate(zip(ours, base, ratios), 1)]
+    ratio = statistics.median(ratios)
+    ours_med, base_med = statistics.median(ours), statistics.median(base)
+    lines.insert(0, f"{name + f'（{len(ours)} 轮中位数）':<44} {f.format(ours_med)} {unit:<10} | {base_name:<34} "
+                 f"{f.format(base_med)} {unit:<10} | {goal:<14} {'达标' if passes(ratio) else '未达标'}"
+                 f"  比值中位数 {ratio:.3f}")
+    return lines
 
 
 def free_port() -> int:

@@ -4,13 +4,11 @@ at night or on holidays (行政强制法 第四十三条) and the court applicat
 each met and broken on cases built through the apps' actions, and every new kind refusing bad
 parameters by name."""
 
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from django.utils import timezone as dj_timezone
 
 from lawtrail.cases import actions as cases
 from lawtrail.records import actions as records
@@ -24,37 +22,14 @@ from lawtrail.rules.kinds import KINDS, ParamError
 from lawtrail.rules.kinds.execution import add_months
 from lawtrail.rules.kinds.deadline import Deadline
 from lawtrail.rules.profiles import PROFILES_DIR
+from tests.clock import at_factory
 
 from . import helpers
 
 pytestmark = pytest.mark.django_db
-class ShiftedTime:
-    """``django.utils.timezone`` as the actions see it, set to ``when`` and running on with the real
-    clock: what was done in the past is recorded as it happened (finalised, served, approved then)."""
-
-    def __init__(self, when):
-        self.offset = when - dj_timezone.now()
-
-    def now(self):
-        return dj_timezone.now() + self.offset
-
-    def localdate(self, value=None, timezone=None):
-        return dj_timezone.localdate(value or self.now(), timezone)
-
-    def __getattr__(self, name):
-        return getattr(dj_timezone, name)
-
-
 @pytest.fixture
 def at(monkeypatch):
-    @contextmanager
-    def at(when):
-        with monkeypatch.context() as m:
-            for module in (cases, records):
-                m.setattr(module, "timezone", ShiftedTime(when))
-            yield
-
-    return at
+    return at_factory(monkeypatch, (cases, records))
 
 
 def days_ago(n, hours=0):

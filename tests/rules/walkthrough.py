@@ -26,9 +26,9 @@ from lawtrail.records import actions as records
 from lawtrail.records import catalogue
 from lawtrail.records.examples import handwriting_png
 from lawtrail.rules.calendar import BEIJING, Calendar
+from tests.clock import ShiftedTime
 
 from . import helpers
-from .test_clocks import ShiftedTime
 
 CLOCKED = (cases, records, media, retention)  # the modules whose ``timezone`` the timeline sets
 SPAN = 60  # calendar days before today where a walk's first day lies: room for ~30 working days

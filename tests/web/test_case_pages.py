@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lawtrail.cases import actions
 from lawtrail.cases.models import Case, Complaint, Party
-from tests.factories import Org, credit_code
+from tests.factories import Org, credit_code, resident_id
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +201,27 @@ def test_the_list_pages_newest_first_and_the_next_link_continues_without_repeats
     assert [n for n in made if n in second] == made[:2] and "下一页" not in second
 
 
+def test_the_list_opened_unfiltered_shows_what_the_filtered_query_shows(org, zhang):
+    """The list without filters runs a precompiled statement (queries.visible_list_rows); with a
+    filter that matches everything it runs the ORM's queryset: the same rows, the same cells."""
+    made = [org.case().number for _ in range(26)]
+    theirs = org.case(by=org.liu, handlers=[org.liu, org.zhang])  # team B's, handled by zhang too
+    unseen = org.case(by=org.liu).number
+    def rows(path):
+        page = zhang.get(path).content.decode()
+        return page[page.index("<tbody>"):page.index("</tbody>")]
+
+    everything = "date_from=2000-01-01"
+    for path in ("/cases/", f"/cases/?before={theirs.pk}"):  # 25 of 27, then the 26 below team B's
+        shown = rows(path)
+        assert shown == rows(f"{path}{'&' if '?' in path else '?'}{everything}") and unseen not in shown
+    first = zhang.get("/cases/").content.decode()
+    assert theirs.number in first and made[0] not in first
+    for before in ("%C2%B2", "1" + "0" * 30):  # not a number to int(); beyond any id
+        page = zhang.get(f"/cases/?before={before}")
+        assert page.status_code == 200 and theirs.number in page.content.decode()
+
+
 def test_the_step_form_is_fetched_on_demand_and_also_works_without_javascript(org, zhang):
     case = org.case()
     actions.decide_step(by=org.chief, record_=case.steps.get(), approve=True)
@@ -245,3 +266,53 @@ def test_the_case_page_names_every_person_in_its_place(org, zhang):
     assert "<p>询问当事人<br>制作笔录</p>" in page
     timeline = page[page.index('<table class="timeline">'):]
     assert "<td>郑明</td><td>批准</td>" in timeline and "<td>李娜</td><td>记录环节</td>" in timeline
+
+
+def test_the_case_page_lists_its_documents_with_their_links_numbers_and_versions(org, zhang):
+    """Written in Python (templatetags/case_pages.py document_rows) with a link reversed once."""
+    from lawtrail.records import actions as records, catalogue
+    from lawtrail.records.examples import sample_values
+
+    case = org.case()
+    assert '<tr><td colspan="5">尚无文书。</td></tr>' in zhang.get(f"/cases/{case.pk}/").content.decode()
+    draft = records.create_draft(by=org.zhang, case=case, kind="interview_record")
+    kind = catalogue.get("penalty_decision")  # numbered (文号) when finalised
+    final = records.create_draft(by=org.zhang, case=case, kind=kind.code, values=sample_values(kind))
+    records.finalise(by=org.zhang, document=final)
+    final.refresh_from_db()
+    assert final.number
+    page = zhang.get(f"/cases/{case.pk}/").content.decode()
+    for doc, label, number, status, versions in ((draft, "询问(调查)笔录", "—", "草稿", 0),
+                                                 (final, "行政处罚决定书", final.number, "已定稿", 1)):
+        when = timezone.localtime(doc.created_at).strftime("%Y-%m-%d %H:%M")
+        assert (f'<tr><td><a href="/cases/{case.pk}/documents/{doc.pk}/">{label}</a></td><td>{number}</td>'
+                f"<td>{status}</td><td>{versions}</td><td>{when}</td></tr>") in page
+    assert page.index(f"/documents/{draft.pk}/") < page.index(f"/documents/{final.pk}/")
+    assert "<h2>文书（2）</h2>" in page and f'action="/cases/{case.pk}/documents/new/"' in page
+
+
+def test_only_the_approver_gets_the_decision_form_on_the_step_awaiting_them(org, zhang):
+    case = org.case()
+    record = case.steps.get()
+    form = f'<form method="post" action="/cases/{case.pk}/steps/{record.pk}/decide/" class="decide">'
+    chief_page = org.client_for(org.chief).get(f"/cases/{case.pk}/").content.decode()
+    assert form in chief_page and 'name="opinion"' in chief_page
+    assert form not in zhang.get(f"/cases/{case.pk}/").content.decode()
+    actions.decide_step(by=org.chief, record_=record, approve=True)
+    assert form not in org.client_for(org.chief).get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_the_parties_are_shown_as_text_with_identifier_address_contact_and_representative(org, zhang):
+    company = org.party(name="极速<网络>会所", address="大连市金普新区友谊街道1号", contact="13800000000",
+                        representative="王某")
+    person = org.party(kind="person", name="李某", credit_code="", id_number=resident_id())
+    case = org.case(parties=[company, person])
+    page = zhang.get(f"/cases/{case.pk}/").content.decode()
+    assert (f"<p><strong>极速&lt;网络&gt;会所</strong>（法人）<br>统一社会信用代码 {company.credit_code}"
+            "<br>大连市金普新区友谊街道1号 · 13800000000<br>代表人：王某</p>") in page
+    assert f"<p><strong>李某</strong>（自然人）<br>公民身份号码 {person.id_number}</p>" in page
+
+
+def test_a_case_number_no_case_can_have_is_not_found(org, zhang):
+    org.case()
+    assert zhang.get(f"/cases/{10**30}/").status_code == 404

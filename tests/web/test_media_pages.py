@@ -125,8 +125,9 @@ def test_bad_chunks_and_bad_files_are_refused_in_chinese(org, zhang, tmp_path):
     assert r.status_code == 400 and "Content-Length 无效" in r.json()["message"]
     r = put(zhang, uid, 0, b"x" * 30)  # more than the declared size
     assert r.status_code == 400 and "不超过声明的文件大小" in r.json()["fields"]["length"] and r.json()["received"] == 0
-    r = zhang.put(f"/media/uploads/{uid}/?offset=abc", b"x", content_type="application/octet-stream")
-    assert r.status_code == 400 and "offset" in r.json()["message"]
+    for offset in ("abc", "%C2%B2"):  # ² is a digit to str.isdigit, not to int()
+        r = zhang.put(f"/media/uploads/{uid}/?offset={offset}", b"x", content_type="application/octet-stream")
+        assert r.status_code == 400 and "offset" in r.json()["message"]
     r = complete(zhang, uid)
     assert r.status_code == 400 and "上传未完成" in r.json()["fields"]["size"]
     assert put(zhang, uid, 0, b"plain text, no media").status_code == 200

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from lawtrail.access.requests import register_request as register_access_request
 from lawtrail.cases import actions
 from lawtrail.records import actions as records
 from lawtrail.records import catalogue
@@ -26,7 +27,8 @@ SEE = "zhang liu head_a head_b legal chief records supervisor other"   # roles t
 OPEN = "zhang liu head_a head_b other"                                  # roles that open cases
 
 # method, path, {status: personas}. Paths use {A}, {B}, {X}, {C} (complaint), {XC}, {R} (A's pending step),
-# {D} (a finalised document of A), {S} (a served decision of A) and {SV} (its service record).
+# {D} (a finalised document of A), {S} (a served decision of A), {SV} (its service record) and {Q} (a request to
+# read and copy A's records).
 TABLE = [
     ("GET", "/", {302: "anon", 200: SEE + " auditor admin"}),
     ("GET", "/ping/", {302: "anon", 200: SEE + " auditor admin"}),
@@ -198,6 +200,21 @@ TABLE += [
                                        403: "zhang head_a legal chief records supervisor auditor admin"},
      {"form": "reception"}),
 ]
+TABLE += [
+    # 查阅、复制申请: {Q} asks to read and copy records of case A. Whoever sees the case registers and replies;
+    # only the agency head consents to the copy and extends the reply.
+    ("GET", "/access-requests/", {302: "anon", 200: SEE, 403: "auditor admin"}),
+    ("GET", "/access-requests/new/", {302: "anon", 200: SEE, 403: "auditor admin"}),
+    ("POST", "/access-requests/new/", {302: "anon", 400: SEE, 403: "auditor admin"}),
+    ("GET", "/access-requests/{Q}/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
+                                      404: "liu head_b other", 403: "auditor admin"}),
+    ("POST", "/access-requests/{Q}/", {302: "anon", 400: "zhang head_a legal chief records supervisor",
+                                       404: "liu head_b other", 403: "auditor admin"}, {"form": "reply"}),
+    ("POST", "/access-requests/{Q}/", {302: "anon", 400: "chief", 404: "liu head_b other",
+                                       403: "zhang head_a legal records supervisor auditor admin"}, {"form": "extend"}),
+    ("POST", "/access-requests/{Q}/", {302: "anon chief", 404: "liu head_b other",
+                                       403: "zhang head_a legal records supervisor auditor admin"}, {"form": "consent"}),
+]
 JSON_PATHS = ("/api/", "/media/uploads/")  # bodies sent as JSON; the others as a form
 
 
@@ -230,9 +247,12 @@ def world(settings, tmp_path):
     av = media.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "camera"})
     pending = media.start_upload(by=org.zhang, case=case_a, filename="clip.mp4", size=10)
     camera = media.register_device(by=org.records, serial="DSJ-A-01", unit=org.team_a, assigned_to=org.zhang)
+    access_request = register_access_request(by=org.zhang, case=case_a, requester_name="王某", requester_is_party=True,
+                                             mode="read_copy", scope="询问笔录", channel="in_person",
+                                             received_at=timezone.now())
     ids = {"A": case_a.pk, "B": case_b.pk, "X": case_x.pk, "C": complaint.pk, "XC": other_complaint.pk,
            "R": case_a.steps.get().pk, "D": doc.pk, "S": decision.pk, "SV": service.pk, "M": av.pk, "U": pending.pk,
-           "DV": camera.pk, "TEAM_A": org.team_a.pk, "ZHANG": org.zhang.pk}
+           "DV": camera.pk, "TEAM_A": org.team_a.pk, "ZHANG": org.zhang.pk, "Q": access_request.pk}
     return people, ids
 
 

@@ -126,3 +126,83 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class AccessRequest(Tracked):
+    """A request to read or copy the records of a case (查阅、复制申请: 000 第二十六条, 001 第二十五条,
+    003 第二十二条 send it to the 政府信息公开条例; 002 第二十二条, 004 第二十五条 want the head's consent to
+    a copy). Changes only through access/requests.py; the rules check its reply clock (政府信息公开
+    条例 第三十三条: 20 working days, once extended by 20, the third parties' consultation not counted)
+    and the consent (rules/kinds/access_reply.py).
+
+    One consultation period per request (征求第三方和其他机关意见): the simplest record that keeps the
+    clock right for the usual single consultation; several periods would need rows of their own."""
+
+    MODES = {"read": "查阅", "copy": "复制", "read_copy": "查阅并复制"}
+    COPYING = ("copy", "read_copy")
+    CHANNELS = {"in_person": "当面", "letter": "信函", "online": "网络"}
+    OUTCOMES = {"granted": "同意", "partly": "部分同意", "refused": "不予提供"}
+    GROUNDS = {"state_secret": "国家秘密", "commercial_secret": "商业秘密", "privacy": "个人隐私",
+               "other": "其他法定理由"}
+    REPLY_METHODS = {"in_person": "当面交付", "post": "邮寄", "online": "网络（电子邮件、在线平台）"}
+
+    bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="access_requests", verbose_name="执法机关")
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="access_requests", verbose_name="案件")
+    requester_name = models.CharField("申请人", max_length=100)
+    requester_is_party = models.BooleanField("申请人是本案当事人", default=False)
+    contact = models.CharField("联系方式", max_length=100, blank=True)
+    mode = models.CharField("申请事项", max_length=10, choices=MODES.items())
+    scope = models.TextField("申请查阅、复制的记录", max_length=2000)
+    channel = models.CharField("申请方式", max_length=10, choices=CHANNELS.items())
+    received_at = models.DateTimeField("收到申请时间")
+    registered_by = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name="登记人")
+    registered_at = models.DateTimeField("登记时间")
+    # 延长答复期限 (第三十三条第二款): the agency head's approval, once, and when the requester was told
+    extended_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name="批准延长的负责人")
+    extended_at = models.DateTimeField("批准延长时间", null=True, blank=True)
+    extension_reason = models.TextField("延长理由", blank=True, max_length=2000)
+    extension_told_at = models.DateTimeField("告知申请人延长的时间", null=True, blank=True)
+    # 征求第三方和其他机关意见 (第三十三条第三款): not counted in the clock
+    consultation_with = models.CharField("征求意见的第三方或机关", max_length=200, blank=True)
+    consultation_started_at = models.DateTimeField("征求意见开始", null=True, blank=True)
+    consultation_ended_at = models.DateTimeField("征求意见结束", null=True, blank=True)
+    # 复制经负责人同意 (002 第二十二条, 004 第二十五条)
+    copy_consent_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                        verbose_name="同意复制的负责人")
+    copy_consent_at = models.DateTimeField("同意复制时间", null=True, blank=True)
+    # 答复
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    replied_by = models.ForeignKey(Staff, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="答复登记人")
+    outcome = models.CharField("答复结果", max_length=10, choices=OUTCOMES.items(), blank=True)
+    withheld_ground = models.CharField("不予提供的依据", max_length=20, choices=GROUNDS.items(), blank=True)
+    withheld_reason = models.TextField("不予提供的理由", blank=True, max_length=2000)
+    reply_method = models.CharField("答复方式", max_length=10, choices=REPLY_METHODS.items(), blank=True)
+
+    tracked_fields = ("bureau", "case", "requester_name", "requester_is_party", "contact", "mode", "scope", "channel",
+                      "received_at", "registered_by", "registered_at", "extended_by", "extended_at",
+                      "extension_reason", "extension_told_at", "consultation_with", "consultation_started_at",
+                      "consultation_ended_at", "copy_consent_by", "copy_consent_at", "replied_at", "replied_by",
+                      "outcome", "withheld_ground", "withheld_reason", "reply_method")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "查阅、复制申请"
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["bureau", "received_at"])]
+
+    def __str__(self):
+        return f"查阅、复制申请 #{self.pk}"
+
+    @property
+    def wants_copy(self) -> bool:
+        return self.mode in self.COPYING
+
+    @property
+    def copy_granted(self) -> bool:
+        """A copy is given: the request asks for one and the reply grants it wholly or in part."""
+        return self.wants_copy and self.outcome in ("granted", "partly")
+
+    @property
+    def consultation_open(self) -> bool:
+        return self.consultation_started_at is not None and self.consultation_ended_at is None

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from lawtrail.prepared import Prepared
+
 from . import roles
 from .models import Bureau, Staff, Unit
 
@@ -97,9 +99,13 @@ def require_role(user, allowed, doing: str) -> Staff:
 
 
 def visible_cases(user) -> QuerySet:
+    return _cases_seen_by(staff_of(user))
+
+
+def _cases_seen_by(s) -> QuerySet:
+    """visible_cases for a staff record (or anything with its role, bureau_id, unit_id and pk)."""
     from lawtrail.cases.models import Case
 
-    s = staff_of(user)
     if s is None:
         return Case.objects.none()
     base = Case.objects.filter(bureau_id=s.bureau_id)
@@ -111,6 +117,57 @@ def visible_cases(user) -> QuerySet:
         handles = Case.handlers.through.objects.filter(case_id=OuterRef("pk"), staff_id=s.pk)
         return base.filter(Q(unit_id=s.unit_id) | Q(Exists(handles)))
     return Case.objects.none()
+
+
+class _Seer:
+    """What _cases_seen_by reads of a staff record, with placeholders for Prepared to compile."""
+
+    def __init__(self, role, bureau_id, unit_id, pk):
+        self.role, self.bureau_id, self.unit_id, self.pk = role, bureau_id, unit_id, pk
+
+
+# The case page and the unfiltered case list read the visible cases on every view: building
+# visible_cases's queryset (an officer's EXISTS on the handler links) and compiling it took longer
+# than the statement itself. So they run Prepared statements, one per role and use, compiled from
+# the same _cases_seen_by: the answer is the queryset's by construction
+# (tests/access/test_visible_case.py).
+_prepared: dict[tuple[str, str], Prepared] = {}
+
+
+def on_visible_cases(s: Staff, use: str, then, *args) -> tuple[Prepared, tuple]:
+    """The Prepared statement ``then(visible cases of s, *args)`` (``use`` names ``then``: one
+    statement per role and use) and the arguments to run it with. ``then`` must depend on its
+    arguments only (lawtrail.prepared)."""
+    key = (s.role, use)
+    statement = _prepared.get(key)
+    if statement is None:
+        role = s.role
+        statement = _prepared.setdefault(key, Prepared("cases.Case", lambda bureau_id, unit_id, staff_id, *rest: (
+            then(_cases_seen_by(_Seer(role, bureau_id, unit_id, staff_id)), *rest))))
+    return statement, (s.bureau_id, s.unit_id, s.pk, *args)
+
+
+def _one_case(cases, pk):
+    return cases.select_related("unit").filter(pk=pk)
+
+
+def visible_case(user, case_id):
+    """visible_cases(user).select_related("unit").filter(pk=case_id) as one Case, or None."""
+    from lawtrail.cases.models import Case
+
+    s = staff_of(user)
+    if s is None or not fits_pk(Case, case_id):
+        return None
+    statement, args = on_visible_cases(s, "one", _one_case, case_id)
+    return statement.first(*args)
+
+
+def fits_pk(model, value: int) -> bool:
+    """Whether the database can hold ``value`` as the model's primary key: the ORM answers "no
+    such row" for a number out of range (a URL can carry any number of digits), the driver would
+    raise instead."""
+    low, high = connections[model.objects.db].ops.integer_field_range(model._meta.pk.get_internal_type())
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 def visible_complaints(user) -> QuerySet:
@@ -129,6 +186,17 @@ def visible_parties(user) -> QuerySet:
     if s is None or s.role not in roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES:
         return Party.objects.none()
     return Party.objects.filter(bureau_id=s.bureau_id)
+
+
+def visible_access_requests(user) -> QuerySet:
+    """查阅、复制申请: those of the cases the user sees (so nobody outside the bureau, and not the
+    administrator or the auditor)."""
+    from .models import AccessRequest
+
+    s = staff_of(user)
+    if s is None or s.role not in roles.HANDLES_ACCESS_REQUESTS:
+        return AccessRequest.objects.none()
+    return AccessRequest.objects.filter(bureau_id=s.bureau_id, case__in=visible_cases(user))
 
 
 def visible_devices(user) -> QuerySet:

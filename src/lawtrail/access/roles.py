@@ -22,5 +22,8 @@ SEES_UNIT_CASES = frozenset({"unit_head", "officer"})  # officers also see the c
 OPENS_CASES = frozenset({"officer", "unit_head"})       # new cases, complaints, steps
 HOLDS_CERTIFICATE = frozenset({"officer", "unit_head"})  # may be a handler (执法证)
 APPROVES = frozenset({"unit_head", "legal_reviewer", "agency_head"})
+# 查阅、复制申请 (access/requests.py): registered, consulted on and replied to by whoever works with
+# the case; the head's consent to a copy and the extension of the reply are the agency head's.
+HANDLES_ACCESS_REQUESTS = SEES_BUREAU_CASES | SEES_UNIT_CASES
 READS_AUDIT = frozenset({"auditor"})
 MANAGES_ACCOUNTS = frozenset({"administrator"})

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from lawtrail.access import policy
+from lawtrail.digits import is_digits
 from lawtrail.media import actions
 from lawtrail.media.models import AvRecord
 from lawtrail.web.streaming import body_readinto
@@ -126,7 +127,7 @@ def get_upload(request, upload_id: UUID):
 def put_chunk(request, upload_id: UUID, offset: int):
     s = _staff(request)
     length = request.META.get("CONTENT_LENGTH") or ""
-    if not length.isdigit():
+    if not is_digits(length):
         raise ValidationError({"length": "缺少 Content-Length：请声明分块的字节数"})
     # request.read, not request.body: a chunk of many MB must stream to disk, not into memory
     return _upload_out(actions.append_chunk(by=s, upload_id=upload_id, offset=offset, read=request.read,

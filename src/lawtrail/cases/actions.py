@@ -36,7 +36,7 @@ def _require(by: Staff, allowed, doing: str) -> None:
         raise Denied(f"无权{doing}")
 
 
-def _past_time(value: datetime | None, field: str, label: str) -> datetime:
+def past_time(value: datetime | None, field: str, label: str) -> datetime:
     """A time entered by a person (when something happened). It may lie in the past — the record
     keeps our own clock's time of recording beside it, so lateness stays visible to the rules —
     but never in the future by our clock."""
@@ -109,7 +109,7 @@ def register_complaint(*, by: Staff, received_at: datetime, channel: str, conten
         errors["content"] = "请填写投诉举报内容"
     if errors:
         raise ValidationError(errors)
-    c = Complaint(bureau_id=by.bureau_id, received_at=_past_time(received_at, "received_at", "收到时间"),
+    c = Complaint(bureau_id=by.bureau_id, received_at=past_time(received_at, "received_at", "收到时间"),
                   channel=channel, anonymous=anonymous, reporter_name="" if anonymous else reporter_name.strip(),
                   reporter_contact=reporter_contact.strip(), about=about.strip(), content=content.strip(),
                   registered_by=by, registered_at=timezone.now())
@@ -176,7 +176,7 @@ def record_notice(*, by: Staff, complaint: Complaint, notified_how: str, notifie
         errors["notified_at"] = "请填写告知投诉举报人的时间"
     if errors:
         raise ValidationError(errors)
-    notified_at = _past_time(notified_at, "notified_at", "告知时间")
+    notified_at = past_time(notified_at, "notified_at", "告知时间")
     if notified_at < complaint.decided_at - CLOCK_SKEW:
         raise ValidationError({"notified_at": "告知时间不能早于不予启动获批准的时间"})
     complaint.notified_how, complaint.notified_at = notified_how, notified_at
@@ -225,7 +225,7 @@ def open_case(*, by: Staff, procedure: str, source: str, title: str, summary: st
             raise Denied("不能处理其他机关的投诉举报")
         if complaint.status != "registered":
             errors["complaint"] = "该投诉举报已处理"
-    start = _past_time(started_at if emergency else None, "started_at", "程序启动时间")
+    start = past_time(started_at if emergency else None, "started_at", "程序启动时间")
     if proc is not None:
         minimum = 2 if any(s.handlers >= 2 for s in proc.steps) else 1
         errors.update(_handlers_problems(handlers, by, timezone.localdate(start), minimum))
@@ -301,7 +301,7 @@ def record_step(*, by: Staff, case: Case, step: str, handlers: list[Staff], note
     if step not in offered:
         raise ValidationError({"step": "该环节现在不能记录（前一环节未完成、未获批准或已记录）"})
     s = offered[step]
-    when = _past_time(occurred_at, "occurred_at", "实施时间")
+    when = past_time(occurred_at, "occurred_at", "实施时间")
     if when < case.started_at:
         raise ValidationError({"occurred_at": "实施时间不能早于程序启动时间"})
     problem = by.certificate_problem(timezone.localdate(when))
@@ -403,7 +403,7 @@ def suspend_clock(*, by: Staff, case: Case, clocks: list[str], reason: str, star
         errors["started_at"] = "请填写中止开始的时间"
     if errors:
         raise ValidationError(errors)
-    started_at = _past_time(started_at, "started_at", "中止开始时间")
+    started_at = past_time(started_at, "started_at", "中止开始时间")
     if started_at < case.started_at:
         raise ValidationError({"started_at": "中止开始时间不能早于程序启动时间"})
     if ended_at is not None:
@@ -418,7 +418,7 @@ def suspend_clock(*, by: Staff, case: Case, clocks: list[str], reason: str, star
 
 
 def _suspension_end(started_at: datetime, ended_at: datetime) -> datetime:
-    ended_at = _past_time(ended_at, "ended_at", "中止结束时间")
+    ended_at = past_time(ended_at, "ended_at", "中止结束时间")
     if ended_at <= started_at:
         raise ValidationError({"ended_at": "中止结束时间须晚于开始时间"})
     return ended_at
@@ -492,7 +492,7 @@ def record_fine_payment(*, by: Staff, case: Case, amount, paid_at: datetime | No
         errors["paid_at"] = "请填写缴纳时间"
     if errors:
         raise ValidationError(errors)
-    p = FinePayment(case=case, amount=amount, paid_at=_past_time(paid_at, "paid_at", "缴纳时间"), channel=channel,
+    p = FinePayment(case=case, amount=amount, paid_at=past_time(paid_at, "paid_at", "缴纳时间"), channel=channel,
                     reference=reference.strip(), recorded_by=by, recorded_at=timezone.now())
     p.full_clean(exclude=["ledger_seq"])
     record(actor=_actor(by), action="cases.fine_paid", subject=f"case:{case.pk}", create=p,

@@ -12,8 +12,9 @@ from django.db.models.expressions import RawSQL
 
 from lawtrail.access.models import Staff
 from lawtrail.ledger.models import Entry
+from lawtrail.prepared import Prepared
 
-from .models import Case, Party
+from .models import Case, Party, StepRecord
 
 
 @dataclass
@@ -133,14 +134,39 @@ def list_rows(cases: QuerySet, limit: int) -> list[dict]:
     """The first ``limit`` cases, newest first by id (the primary key: pages by keyset, never by
     OFFSET), as the case list shows them: plain dicts of LIST_FIELDS and ``parties`` (names in
     the order they were registered, joined by 、), in one query."""
+    return [_list_row(r) for r in _list_values(cases, limit)]
+
+
+def visible_list_rows(staff: Staff, limit: int, before: int | None = None) -> list[dict]:
+    """list_rows of every case ``staff`` sees (below id ``before``, if given), with no filter: the
+    list as it opens and as it pages on, run as a statement compiled once per role
+    (policy.on_visible_cases) since compiling the officer's visibility cost more than running it."""
+    from lawtrail.access import policy
+
+    if before is not None and not policy.fits_pk(Case, before):
+        before = None  # beyond any id: every case lies below it
+    if before is None:
+        statement, args = policy.on_visible_cases(staff, f"list:{limit}", lambda qs: _list_values(qs, limit))
+    else:
+        statement, args = policy.on_visible_cases(staff, f"list-before:{limit}", lambda qs, below: (
+            _list_values(qs.filter(pk__lt=below), limit)), before)
+    return [_list_row(dict(zip(_LIST_COLUMNS, r))) for r in statement.rows(*args)]
+
+
+_LIST_COLUMNS = (*LIST_FIELDS, "party_names")
+
+
+def _list_values(cases: QuerySet, limit: int) -> QuerySet:
     vendor = connections[cases.db].vendor
-    rows = list(cases.order_by("-id").annotate(party_names=RawSQL(_PARTY_NAMES[vendor], ()))
-                .values(*LIST_FIELDS, "party_names")[:limit])
-    for r in rows:
-        names = r.pop("party_names")
-        names = json.loads(names) if isinstance(names, str) else names or []  # PostgreSQL decodes json itself
-        r["parties"] = "、".join(name for _, name in sorted(names))
-    return rows
+    return (cases.order_by("-id").annotate(party_names=RawSQL(_PARTY_NAMES[vendor], ()))
+            .values(*_LIST_COLUMNS)[:limit])
+
+
+def _list_row(r: dict) -> dict:
+    names = r.pop("party_names")
+    names = json.loads(names) if isinstance(names, str) else names or []  # PostgreSQL decodes json itself
+    r["parties"] = "、".join(name for _, name in sorted(names))
+    return r
 
 
 # Each case's parties as a JSON array of [party id, name] (any character survives JSON; Python
@@ -164,12 +190,33 @@ class TimelineEntry:
     hash: str
 
 
+# The case page's one-case reads, compiled once (lawtrail.prepared): compiling these querysets
+# on every view cost more than running them.
+_ENTRIES = Prepared("ledger.Entry", lambda subject: (
+    Entry.objects.filter(subject=subject).order_by("seq").values_list("seq", "body", "hash")))
+_STEPS = Prepared("cases.StepRecord", lambda case_id: StepRecord.objects.filter(case_id=case_id))
+_PARTIES = Prepared("cases.Party", lambda case_id: Party.objects.filter(cases__id=case_id))  # = case.parties.all()
+
+
+def case_steps(case: Case) -> list[StepRecord]:
+    """The case's step records in StepRecord's order, each knowing its case (step_def reads the
+    procedure from it)."""
+    steps = _STEPS.objects(case.pk)
+    for r in steps:
+        r.case = case
+    return steps
+
+
+def case_parties(case: Case) -> list[Party]:
+    """case.parties.all(), in the order that gives."""
+    return _PARTIES.objects(case.pk)
+
+
 def timeline(case: Case, names: dict[int, str] | None = None) -> list[TimelineEntry]:
     """Every ledger entry about the case, oldest first, with the acting person's name (from
     ``names``, staff id -> name, when the caller has them; looked up otherwise)."""
     # The columns, not Entry rows: each body is parsed once here as Entry.fields would.
-    rows = Entry.objects.filter(subject=f"case:{case.pk}").order_by("seq").values_list("seq", "body", "hash")
-    entries = [(seq, json.loads(body), bytes(digest).hex()) for seq, body, digest in rows]
+    entries = [(seq, json.loads(body), bytes(digest).hex()) for seq, body, digest in _ENTRIES.rows(f"case:{case.pk}")]
     ids = {int(f["actor"].split(":", 1)[1]) for _, f, _ in entries if f["actor"].startswith("user:")}
     names = dict(names or {})
     if ids - names.keys():

@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from lawtrail.digits import is_digits
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 UNITS = {"hours": "小时", "days": "日", "working_days": "个工作日"}
 MAX_DAYS = 3660  # no limit in any profile is longer than ten years; guards loops over the calendar
@@ -57,7 +59,7 @@ class Duration:
 def parse_duration(text) -> Duration:
     """``"24 hours"``, ``"90 days"``, ``"7 working days"`` (or ``working_days``). ValueError if not."""
     parts = str(text).replace("working days", "working_days").split()
-    if len(parts) != 2 or not parts[0].isdigit() or parts[1] not in {*UNITS, "hour", "day", "working_day"}:
+    if len(parts) != 2 or not is_digits(parts[0]) or parts[1] not in {*UNITS, "hour", "day", "working_day"}:
         raise ValueError(f"期限“{text}”的格式应为“数字 单位”，单位为 hours、days 或 working days")
     unit = parts[1] if parts[1] in UNITS else parts[1] + "s"
     amount = int(parts[0])

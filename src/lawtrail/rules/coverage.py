@@ -165,9 +165,16 @@ CONFIDENTIAL = ("谁能看到哪些案件只由 access/policy.py 决定（本单
 NO_TAMPER = ("账本只增不删：数据库触发器拒绝 UPDATE/DELETE（ledger/appendonly.py），文书定稿版本不可更改、更正为新版本；"
              "案件等记录由 verify 与账本逐行核对（ledger/tracked.py check_rows）；音像存储只写一次、无删除（media/storage/base.py），"
              "fixity 重新计算原件哈希（media/fixity.py）")
-ACCESS_REQUEST = ("查阅、复制申请的登记和期限（政府信息公开条例 第三十三条：20个工作日，可延长20个）："
-                  "产品中还没有申请记录，national.yaml 也列为尚未编码；需新增申请记录与 deadline 规则")
-ACCESS_APPROVED = "查阅、复制申请及负责人同意的记录：产品中还没有（需新增申请记录，required_document 式的审批检查）"
+ACCESS_REQUESTS = "src/lawtrail/access/requests.py"
+ACCESS_KINDS = "src/lawtrail/rules/kinds/access_reply.py"
+ACCESS_REQUEST = ("查阅、复制申请登记在案件下（access/models.py AccessRequest：申请人、是否当事人、查阅或复制、范围、方式、"
+                  "收到时间），征求第三方意见、延长、答复（同意、部分同意、不予提供及依据）各是一个记入账本的操作"
+                  "（access/requests.py）；答复期限由全国规则 access-request-reply-20-working-days 检查"
+                  "（政府信息公开条例 第三十三条：20个工作日，经机关负责人同意并告知申请人可延长20个，征求意见期间不计入）")
+LIAONING_TODO = "《辽宁省行政执法程序规定》中查阅、复制的具体要求：本系统没有其条文，取得文本后写入规则配置"
+ACCESS_APPROVED = ("复制须经负责人同意：答复同意或部分同意复制的，须先有机关负责人的同意（AccessRequest.copy_consent_at），"
+                   "否则登记答复被拒绝（access/requests.py）；“依法应当保密的除外”：不予提供须选择依据（国家秘密、商业秘密、"
+                   "个人隐私、其他法定理由）并写明理由，是否确属应当保密由人判断；申请的登记和答复期限同 000 第二十六条")
 ARCHIVE_NOTE = "每个程序以“立卷归档”环节结束，该环节列出卷内目录和备考表（cases/procedures.py _archive）"
 OFFICERS_NOTE = "每种笔录、报告的“执法人员”栏必填，至少两名，写明姓名、执法证号、是否出示证件（records/values.py），不填不能定稿"
 RIGHTS_NOTE = "权利告知书、笔录等的“告知的权利”“告知方式”栏必填（catalogue RIGHTS_TOLD）"
@@ -237,7 +244,8 @@ TABLE: dict[str, dict[str, Entry]] = {
                        NO_TAMPER + "；档案管理员是一个角色（access/roles.py）", LEDGER, TRACKED, STORE, FIXITY, ROLES),
         "第二十五条": R("音像资料保存期限；永久保存的情形", RETENTION_NOTE + "；“原则上与该案案卷的保存期限保持一致”：默认随案卷保存",
                        MEDIA, MEDIA_RETENTION),
-        "第二十六条": T("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST),
+        "第二十六条": P("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST, ACCESS_REQUESTS, ACCESS_KINDS,
+                       todo=LIAONING_TODO),
         "第二十七条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
         "第二十八条": N("纳入评议考核", ASSESSMENT),
         "第二十九条": N("责任追究", DISCIPLINE, VERIFY),
@@ -279,7 +287,8 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第二十三条": R("建立案卷；30日内归档；音像记录24小时内存储", ARCHIVE_NOTE, PROC),
         "第二十四条": N("指定专人管理执法记录设备；培训和监督检查",
                        "指定专人、培训和监督检查是组织措施，软件不能检查；设备台账记录每台执法记录仪的使用单位和配发人员（Device）", MEDIA),
-        "第二十五条": T("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST),
+        "第二十五条": P("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST, ACCESS_REQUESTS, ACCESS_KINDS,
+                       todo=LIAONING_TODO),
         "第二十六条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
         "第三十条": N("责任追究（原文条号从第二十六条跳至第三十条）", DISCIPLINE, VERIFY),
         "第三十一条": N("施行日期", EFFECTIVE),
@@ -323,7 +332,7 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第二十条": R("长期保存的情形", RETENTION_NOTE + "；刻录光盘或专门硬盘：音像存储只写一次、没有删除", MEDIA, MEDIA_RETENTION,
                      STORE),
         "第二十一条": N("音像资料管理使用制度；专门人员", "制度建设和指定专人是组织措施；档案管理员是一个角色（access/roles.py）", ROLES),
-        "第二十二条": T("申请复制经单位负责人同意", ACCESS_APPROVED),
+        "第二十二条": R("申请复制经单位负责人同意；依法应当保密的除外", ACCESS_APPROVED, ACCESS_REQUESTS, ACCESS_KINDS),
         "第二十三条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
         "第二十四条": N("考核评价；表彰", ASSESSMENT),
         "第二十五条": P("监督考核方式：案卷评查、风险监控、回放",
@@ -369,7 +378,7 @@ TABLE: dict[str, dict[str, Entry]] = {
                      "保存期限的每一类都不少于一年，音像存储没有删除（日常影像不少于一年）；" + RETENTION_NOTE, MEDIA,
                      MEDIA_RETENTION, STORE),
         "第二十一条": R("长期保存的情形", RETENTION_NOTE, MEDIA, MEDIA_RETENTION),
-        "第二十二条": T("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST),
+        "第二十二条": P("查阅、复制申请依政府信息公开条例办理", ACCESS_REQUEST, ACCESS_REQUESTS, ACCESS_KINDS),
         "第二十三条": P("定期抽检、回放检查",
                        "监督人员可查看本机关全部案件和音像记录（access/roles.py），回放记入账本。是否定期抽检不能检查",
                        ROLES, MEDIA_ACTIONS),
@@ -411,7 +420,8 @@ TABLE: dict[str, dict[str, Entry]] = {
                        "装备保障和备份是运维工作；本系统的存储只写一次并可复核（media/fixity.py），但不做也不检查备份", FIXITY),
         "第二十三条": R("建立案卷；30日内归档", ARCHIVE_NOTE + "；本条只说行政处罚行为，规则只适用于处罚程序", PROC),
         "第二十四条": P("国家秘密、商业秘密、个人隐私", CONFIDENTIAL, POLICY, MEDIA_ACTIONS),
-        "第二十五条": T("查阅、复制经机关负责人同意", ACCESS_APPROVED),
+        "第二十五条": R("查阅、复制经本机关负责人同意，可复制使用；依法应保密的除外", ACCESS_APPROVED, ACCESS_REQUESTS,
+                       ACCESS_KINDS),
         "第二十六条": N("责任追究", DISCIPLINE, VERIFY),
         "第二十七条": N("解释权", INTERPRET),
         "第二十八条": N("施行日期", EFFECTIVE),

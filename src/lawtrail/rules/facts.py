@@ -23,6 +23,9 @@ For the retention and reception rules: the circumstances noted on the case or on
 (media.RetentionCircumstance, each with ``av_case``: the case of its AV record), the complaint the
 case was started from (``case.complaint``, loaded with the case) and the AV records linked to that
 complaint's reception (media.ReceptionRecording, with their AV record).
+
+For the reply to requests to read or copy the case's records: the requests (access.AccessRequest,
+by receipt), with their extension, consultation, consent and reply.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from datetime import datetime
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
+from lawtrail.access.models import AccessRequest
 from lawtrail.cases.models import Case, ClockExtension, ClockSuspension, FinePayment, StepRecord
 from lawtrail.media.actions import remote_works_for
 from lawtrail.media.models import AvRecord, ReceptionRecording, RetentionCircumstance
@@ -41,9 +45,9 @@ from lawtrail.records.models import Document, Refusal, Service, Signature, Versi
 
 from .calendar import Calendar
 
-QUERIES = 18  # the case (+ its complaint), steps (+ handlers), documents, versions, signatures, refusals, services, AV,
+QUERIES = 19  # the case (+ its complaint), steps (+ handlers), documents, versions, signatures, refusals, services, AV,
 #              remote work, calendar (overrides, entered years), clock suspensions, clock extensions, fine payments, the service of the decision
-#              enforced, retention circumstances, the complaint's reception recordings
+#              enforced, retention circumstances, the complaint's reception recordings, requests to read or copy
 ENFORCED_BY = ("demand_notice", "court_enforcement_application")  # kinds naming the decision enforced (decision_number)
 FACT_FIELDS = {"step": ("occurred_at", "approved_at"), "document": ("finalised_at",), "service": ("served_at",)}
 SINGLE_FACTS = ("case.started_at", "start_approval.finalised_at", "act.ended_at")
@@ -89,6 +93,7 @@ class CaseFacts:
     enforced: list[Service] = field(default_factory=list)              # services of the decision enforced, by served_at
     circumstances: list[RetentionCircumstance] = field(default_factory=list)  # on the case or its AV, by noted_at
     receptions: list[ReceptionRecording] = field(default_factory=list)  # AV of the complaint's reception, by linked_at
+    access_requests: list[AccessRequest] = field(default_factory=list)  # 查阅、复制申请, by received_at
 
     # --- lookups --------------------------------------------------------------------------------
 
@@ -202,8 +207,9 @@ def load_many(cases, now: datetime | None = None) -> list[CaseFacts]:
     for av in all_av:
         av_records[av.case_id].append(av)
     remote = remote_works_for(all_av) if all_av else {}
-    suspensions, extensions, payments = (_by_case(m.objects.filter(case_id__in=within), by_case)
-                                         for m in (ClockSuspension, ClockExtension, FinePayment))
+    suspensions, extensions, payments, access_requests = (
+        _by_case(m.objects.filter(case_id__in=within), by_case)
+        for m in (ClockSuspension, ClockExtension, FinePayment, AccessRequest))
     enforced = _enforced(listed, documents, versions)
     circumstances = defaultdict(list)
     for rc in (RetentionCircumstance.objects.filter(Q(case_id__in=within) | Q(av__case_id__in=within))
@@ -224,13 +230,14 @@ def load_many(cases, now: datetime | None = None) -> list[CaseFacts]:
                       refusals=dict(refusals[c.pk]), services=services[c.pk], av_records=av_records[c.pk],
                       remote={av.pk: remote.get(av.pk) for av in av_records[c.pk]},
                       suspensions=suspensions[c.pk], extensions=extensions[c.pk], fine_payments=payments[c.pk],
-                      enforced=enforced[c.pk], circumstances=circumstances[c.pk], receptions=receptions[c.pk])
+                      enforced=enforced[c.pk], circumstances=circumstances[c.pk], receptions=receptions[c.pk],
+                      access_requests=access_requests[c.pk])
             for c in listed]
 
 
 def _by_case(rows, by_case) -> dict[int, list]:
     out = defaultdict(list)
-    for r in rows:  # the models' own ordering (started_at, approved_at, paid_at)
+    for r in rows:  # the models' own ordering (started_at, approved_at, paid_at, received_at)
         if r.case_id in by_case:
             out[r.case_id].append(r)
     return out

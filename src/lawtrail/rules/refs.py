@@ -31,6 +31,7 @@ def describe(f: CaseFacts, refs) -> dict[str, tuple[str, list | None]]:
     avs = {a.pk: a for a in f.av_records}
     elsewhere = {r.av_id: r.av for r in f.receptions if r.av_id not in avs}  # a reception's AV of no case or another
     circumstances = {c.pk: c for c in f.circumstances}
+    access_requests = {r.pk: r for r in f.access_requests}
     out = {}
     for ref in refs:
         if not ref or ref in out:
@@ -61,5 +62,8 @@ def describe(f: CaseFacts, refs) -> dict[str, tuple[str, list | None]]:
             label = f"保存情形：{c.get_circumstance_display()}（{c.noted_by.name}，{_at(c.noted_at)}）"
         elif kind == "complaint" and f.case.complaint_id == pk:
             label = f"投诉举报 #{pk}（{f.case.complaint.get_channel_display()}，{_at(f.case.complaint.received_at)}）"
+        elif kind == "access_request" and pk in access_requests:
+            r = access_requests[pk]
+            label = f"查阅、复制申请 #{pk}（{r.requester_name}，{r.get_mode_display()}，{_at(r.received_at)}收到）"
         out[ref] = (label, target)
     return out

@@ -80,6 +80,7 @@ register("cases.complaint", lambda row: _cases().filter(complaint_id=row.pk))  #
 register("media.retentioncircumstance", lambda row: _cases().filter(  # noted on the case, or on one of its AV records
     Q(pk=row.case_id) | Q(pk__in=apps.get_model("media", "AvRecord").objects.filter(pk=row.av_id).values("case_id"))))
 register("media.receptionrecording", lambda row: _cases().filter(complaint_id=row.complaint_id))
+register("access.accessrequest")  # 查阅、复制申请: the case whose records it asks for
 
 
 def case_path(model) -> str:

@@ -3,6 +3,7 @@ from django.urls import path
 
 from .forms import LoginForm
 from .views import audit, cases, clocks, complaints, devices, documents, media, rules, work
+from .views import access_requests
 
 urlpatterns = [
     path("", work.home, name="home"),
@@ -48,6 +49,9 @@ urlpatterns = [
     path("complaints/", complaints.complaint_list, name="complaints"),
     path("complaints/new/", complaints.complaint_new, name="complaint_new"),
     path("complaints/<int:complaint_id>/", complaints.complaint_detail, name="complaint"),
+    path("access-requests/", access_requests.access_request_list, name="access_requests"),
+    path("access-requests/new/", access_requests.access_request_new, name="access_request_new"),
+    path("access-requests/<int:request_id>/", access_requests.access_request_detail, name="access_request"),
     path("audit/", audit.audit_trail, name="audit"),
     path("ping/", work.ping, name="ping"),
 ]

@@ -9,9 +9,10 @@ from html import escape  # what django.utils.html.escape calls, without its lazy
 
 from django import template
 from django.template.base import render_value_in_context
-from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from lawtrail.cases.models import StepRecord
 
 from .lawtrail import action_label, document_label, step_title
 
@@ -70,23 +71,97 @@ def timeline_rows(context, entries) -> str:
     return mark_safe("".join(out))
 
 
-def _minute(when) -> str:
-    """What ``|date:"Y-m-d H:i"`` writes: local time, nothing for None."""
-    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""
+def _minute(when, tz=None) -> str:
+    """What ``|date:"Y-m-d H:i"`` writes: local time (in ``tz``, looked up once by a caller with
+    many dates, or the current time zone), nothing for None."""
+    return timezone.localtime(when, tz).strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+def _lines(text: str) -> str:
+    """``|linebreaksbr`` of plain text: newlines normalised, escaped, each line break a <br>."""
+    return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+# get_approval_display() builds a dict of the field's choices on every call.
+_APPROVALS = dict(StepRecord._meta.get_field("approval").flatchoices)
 
 
 @register.simple_tag
-def step_record(r) -> str:
+def step_record(r, tz=None) -> str:
     """A done step on the case page (a StepRecord the view gave recorded_by_name, approved_by_name
     and handler_names): title, approval, when, who, the approval and the note."""
-    approval = escape(r.get_approval_display())
+    approval = escape(str(_APPROVALS.get(r.approval, r.approval)))
     handlers = f" · 执法人员：{escape(r.handler_names)}" if r.handler_names else ""
-    approved = (f"<br><small>{approval}：{escape(r.approved_by_name)}，{_minute(r.approved_at)}"
+    approved = (f"<br><small>{approval}：{escape(r.approved_by_name)}，{_minute(r.approved_at, tz)}"
                 f"{f'（{escape(r.opinion)}）' if r.opinion else ''}</small>") if r.approved_by_id else ""
-    note = f"<p>{linebreaksbr(r.note, autoescape=True)}</p>" if r.note else ""
+    note = f"<p>{_lines(r.note)}</p>" if r.note else ""
     return mark_safe(f"<strong>{escape(step_title(r))}</strong> <small>{approval}</small><br>\n"
-                     f"        <small>{_minute(r.occurred_at)} · 记录：{escape(r.recorded_by_name)}{handlers}</small>\n"
+                     f"        <small>{_minute(r.occurred_at, tz)} · 记录：{escape(r.recorded_by_name)}{handlers}</small>\n"
                      f"        {approved}\n        {note}")
+
+
+@register.simple_tag
+def minute(when) -> str:
+    """``|date:"Y-m-d H:i"`` without the date filter's formatter."""
+    return _minute(when)
+
+
+@register.simple_tag(takes_context=True)
+def stage_list(context, stages) -> str:
+    """The case page's five stages: each with its done steps (and the approval form on those the
+    viewer may decide: web/cases/_decide_form.html, rendered in the page's context) and then
+    stage_steps."""
+    can_decide = context.get("can_decide") or ()
+    decide = None
+    tz = timezone.get_current_timezone()
+    out = []
+    for st in stages:
+        classes = (" current" if st["current"] else "") + (" has-done" if st["done"] else "")
+        out.append(f'\n  <li class="stage{classes}" id="stage-{escape(st["code"])}">\n'
+                   f'    <h3>{escape(st["label"])}</h3>\n    ')
+        for r in st["done"]:
+            out.append(f'\n      <div class="step done approval-{escape(r.approval)}">\n        {step_record(r, tz)}\n        ')
+            if r.pk in can_decide:
+                if decide is None:
+                    decide = context.template.engine.get_template("web/cases/_decide_form.html")
+                with context.push(r=r):
+                    out.append(f"\n          {decide.render(context)}        ")  # the file ends its last line
+            out.append("\n      </div>\n    ")
+        out.append(f"\n    {stage_steps(st)}\n  </li>\n")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def party_list(parties) -> str:
+    """The case page's parties: name, kind, identifier, address, contact and representative."""
+    out = []
+    for p in parties:
+        ident = f"公民身份号码 {escape(p.id_number)}" if p.id_number else f"统一社会信用代码 {escape(p.credit_code)}"
+        out.append(f"<p><strong>{escape(p.name)}</strong>（{escape(p.get_kind_display())}）<br>{ident}"
+                   f"{f'<br>{escape(p.address)}' if p.address else ''}{f' · {escape(p.contact)}' if p.contact else ''}"
+                   f"{f'<br>代表人：{escape(p.representative)}' if p.representative else ''}</p>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def handler_list(context, handlers) -> str:
+    """The case's handlers (queries.Person): name, 执法证 and its validity, the date as ``{{ }}`` writes it."""
+    return mark_safe("".join(
+        f"<li>{escape(h.name)}，执法证 {escape(h.certificate_no)}"
+        f"（有效期至 {render_value_in_context(h.certificate_valid_until, context)}）</li>" for h in handlers))
+
+
+@register.simple_tag
+def document_rows(documents, link) -> str:
+    """The case page's documents (annotated n_versions); ``link``: a document URL split where its id goes."""
+    if not documents:
+        return mark_safe('<tr><td colspan="5">尚无文书。</td></tr>')
+    before, after = link
+    tz = timezone.get_current_timezone()
+    return mark_safe("".join(
+        f'<tr><td><a href="{escape(before)}{d.pk}{escape(after)}">{escape(document_label(d.kind))}</a></td>'
+        f'<td>{escape(d.number) if d.number else "—"}</td><td>{escape(d.get_status_display())}</td>'
+        f"<td>{d.n_versions}</td><td>{_minute(d.created_at, tz)}</td></tr>\n  " for d in documents))
 
 
 @register.simple_tag

@@ -30,6 +30,10 @@ ACTIONS = {
     "media.device_docked": "执法记录仪接入采集站",
     "media.circumstance_noted": "记录音像资料保存情形", "media.retention_set": "变更音像记录保存期限",
     "media.reception_linked": "关联投诉举报接待录音录像",
+    "access.request_registered": "登记查阅、复制申请", "access.request_consultation_started": "征求第三方意见",
+    "access.request_consultation_ended": "征求意见结束", "access.request_copy_approved": "机关负责人同意复制",
+    "access.request_reply_extended": "批准延长答复期限", "access.request_extension_told": "告知申请人延长答复期限",
+    "access.request_replied": "答复查阅、复制申请",
 }
 
 

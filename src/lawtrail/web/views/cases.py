@@ -1,21 +1,25 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from lawtrail.access import policy, roles
 from lawtrail.cases import actions, queries
 from lawtrail.cases.models import Case, StepRecord
 from lawtrail.cases.procedures import ACT_TYPES, STAGES
+from lawtrail.digits import is_digits
+from lawtrail.prepared import Prepared
 from lawtrail.records.models import Document
 
 from ..forms import CaseFilterForm, CaseForm, DecideForm, StepForm, show_errors
+from ..templatetags.case_pages import options
 from .common import staff_view
 from .documents import NewDocumentForm
 
 PAGE_SIZE = 25
-_PK = 987654321  # stands for the case id in the reversed case URL of the list's rows
+_PK = 987654321  # stands for an id in URLs reversed once (the list's rows, _link)
 
 
 @staff_view(roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES)
@@ -27,13 +31,15 @@ def case_list(request):
         filters = queries.Filters(q=d["q"], act_type=d["act_type"], stage=d["stage"], status=d["status"],
                                   unit=d["unit"].pk if d["unit"] else None, date_from=d["date_from"],
                                   date_to=d["date_to"])
-    qs = queries.search(policy.visible_cases(request.user), filters)
     # Keyset pages (newest first, ?before=<id>): no COUNT over the whole bureau and no OFFSET
     # scan, so page 1 and page 4,000 cost the same.
     before = request.GET.get("before", "")
-    if before.isdigit():
-        qs = qs.filter(pk__lt=int(before))
-    rows = queries.list_rows(qs, PAGE_SIZE + 1)
+    below = int(before) if is_digits(before) else None
+    if filters == queries.Filters():  # the list as it opens: a statement compiled once
+        rows = queries.visible_list_rows(request.staff, PAGE_SIZE + 1, below)
+    else:
+        qs = queries.search(policy.visible_cases(request.user), filters)
+        rows = queries.list_rows(qs if below is None else qs.filter(pk__lt=below), PAGE_SIZE + 1)
     # Each row's labels and link made here once: per-row template filters and {% url %} cost
     # more than the query.
     link = reverse("case", args=[_PK]).replace(str(_PK), "%d")
@@ -111,12 +117,14 @@ def case_detail(request, case_id: int):
 
 
 def _case_page(request, case_id: int, step_form=None, decide_errors=None):
-    # The people the page names (handlers, recorders, approvers, the timeline's actors) come from
-    # queries.case_people: one query whatever the number of steps.
-    case = get_object_or_404(policy.visible_cases(request.user).select_related("unit"), pk=case_id)
-    steps = list(StepRecord.objects.filter(case=case))
-    for r in steps:
-        r.case = case  # step_def reads the case's procedure: no query per step
+    # Every read here is a statement compiled once (lawtrail.prepared) or written as SQL: on this
+    # page compiling querysets cost more than running them. The people the page names (handlers,
+    # recorders, approvers, the timeline's actors) come from queries.case_people: one query
+    # whatever the number of steps.
+    case = policy.visible_case(request.user, case_id)
+    if case is None:
+        raise Http404("没有这个案件，或无权查看")
+    steps = queries.case_steps(case)
     case._prefetched_objects_cache = {"steps": steps}  # available_steps reads case.steps.all()
     staff, handlers = queries.case_people(case, steps)
     names = {pk: p.name for pk, p in staff.items()}
@@ -141,16 +149,54 @@ def _case_page(request, case_id: int, step_form=None, decide_errors=None):
         step_form = StepForm(staff=s, steps=available)
     can_decide = actions.approvable_by(s, case, steps)
     return render(request, "web/cases/detail.html", {
-        "case": case, "stages": stages, "steps": steps, "parties": list(case.parties.all()),
+        "case": case, "stages": stages, "steps": steps, "parties": queries.case_parties(case),
         "handlers": handlers, "timeline": queries.timeline(case, names),
         "step_form": step_form, "can_record": can_record,
         "can_decide": can_decide, "decide_form": DecideForm() if can_decide else None,
         "decide_errors": decide_errors or {},
         "proc": proc,
-        "case_documents": list(Document.objects.filter(case_id=case.pk).annotate(n_versions=Count("versions"))
-                               .order_by("created_at", "id")),
-        "new_document_form": NewDocumentForm(case=case) if s.role in roles.OPENS_CASES else None,
+        "case_documents": _DOCUMENTS.objects(case.pk),
+        # The page's links (a document's: split where its id goes, put in per row).
+        "links": {"clocks": _link("case_clocks", case.pk), "step_form": _link("step_form", case.pk),
+                  "access_request_new": f"{_link('access_request_new')}?case={case.pk}",
+                  "document_new": _link("document_new", case.pk),
+                  "document": _link("document", case.pk, _PK).rsplit(str(_PK), 1),
+                  "complaint": _link("complaint", case.complaint_id) if case.complaint_id else ""},
+        "document_options": _document_options(case) if s.role in roles.OPENS_CASES else None,
     }, status=400 if (step_form and step_form.errors) or decide_errors else 200)
+
+
+_link_parts: dict[tuple, list[str]] = {}
+
+
+def _link(name: str, *ids: int) -> str:
+    """reverse(name, args=ids) for URLs of numeric ids, from a reversal made once per process
+    (and script prefix) with placeholders: reversing cost more than the rest of a page's links."""
+    key = (get_script_prefix(), get_urlconf(), name, len(ids))
+    parts = _link_parts.get(key)
+    if parts is None:
+        parts = reverse(name, args=[_PK] * len(ids)).split(str(_PK))
+        if len(parts) != len(ids) + 1:  # the placeholder's digits also elsewhere in the URL
+            return reverse(name, args=ids)
+        _link_parts[key] = parts
+    out = [parts[0]]
+    for i, part in zip(ids, parts[1:]):
+        out += [str(int(i)), part]
+    return "".join(out)
+
+
+_DOCUMENTS = Prepared("records.Document", lambda case_id: (
+    Document.objects.filter(case_id=case_id).annotate(n_versions=Count("versions")).order_by("created_at", "id")))
+_document_options_html: dict[str, str] = {}
+
+
+def _document_options(case) -> str:
+    """The <option>s of the page's 制作文书 menu: they depend on the procedure only (the kinds its
+    steps name), so each procedure's are written once per process."""
+    html = _document_options_html.get(case.procedure)
+    if html is None:
+        html = _document_options_html[case.procedure] = options(NewDocumentForm(case=case).fields["kind"].choices)
+    return html
 
 
 @staff_view(roles.OPENS_CASES)

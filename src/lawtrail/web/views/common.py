@@ -23,3 +23,30 @@ def staff_view(allowed=None):
         return inner
 
     return wrap
+
+
+def posted_forms(request, obj, forms_table: dict, offered: dict, refused: str):
+    """The detail pages that offer several small forms (a complaint's, an access request's): on a
+    POST, run the named form's action on ``obj``. ``forms_table``: name -> (form class, when
+    offered, action(staff, obj, cleaned_data)); ``offered``: the unbound forms shown now, updated
+    with the bound one. Returns True when the action succeeded (the caller redirects); a form that
+    is not offered is refused with ``refused``, a failed action's errors go next to the fields."""
+    from django.core.exceptions import ValidationError
+
+    from ..forms import show_errors
+
+    if request.method != "POST":
+        return False
+    name = request.POST.get("form", "")
+    if name not in offered:
+        raise policy.Denied(refused)
+    cls, _, act = forms_table[name]
+    offered[name] = form = cls(request.POST)
+    if not form.is_valid():
+        return False
+    try:
+        act(request.staff, obj, form.cleaned_data)
+    except ValidationError as e:
+        show_errors(form, e)
+        return False
+    return True

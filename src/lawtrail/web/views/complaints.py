@@ -8,7 +8,7 @@ from lawtrail.ledger.models import Entry
 from lawtrail.media.models import ReceptionRecording
 
 from ..forms import ComplaintForm, DecideForm, DeclineForm, NoticeForm, show_errors
-from .common import staff_view
+from .common import posted_forms, staff_view
 
 
 @staff_view(roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES)
@@ -51,19 +51,8 @@ def complaint_detail(request, complaint_id: int):
     c = get_object_or_404(policy.visible_complaints(request.user)
                           .select_related("registered_by", "proposed_by", "decided_by"), pk=complaint_id)
     forms = {name: cls() for name, (cls, offered, _) in FORMS.items() if offered(c, request.staff)}
-    if request.method == "POST":
-        name = request.POST.get("form", "")
-        if name not in forms:
-            raise policy.Denied("该投诉举报当前不能进行此项处理")
-        cls, _, act = FORMS[name]
-        forms[name] = form = cls(request.POST)
-        if form.is_valid():
-            try:
-                act(request.staff, c, form.cleaned_data)
-            except ValidationError as e:
-                show_errors(form, e)
-            else:
-                return redirect("complaint", complaint_id=c.pk)
+    if posted_forms(request, c, FORMS, forms, "该投诉举报当前不能进行此项处理"):
+        return redirect("complaint", complaint_id=c.pk)
     entries = Entry.objects.filter(subject=f"complaint:{c.pk}").order_by("seq")
     failed = any(f.errors for f in forms.values())
     return render(request, "web/complaints/detail.html", {

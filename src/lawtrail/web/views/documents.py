@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.contrib import messages
 
 from lawtrail.access import policy, roles
+from lawtrail.digits import is_digits
 from lawtrail.ledger.store import append
 from lawtrail.records import actions, catalogue
 from lawtrail.records.models import Document, Service, ServiceReceipt, Signature
@@ -221,7 +222,7 @@ def document_file(request, case_id: int, document_id: int, fmt: str):
     if fmt not in ("pdf", "docx"):
         return HttpResponse(status=404)
     versions = doc.versions.order_by("-version")
-    v = versions.filter(version=request.GET["version"]).first() if request.GET.get("version", "").isdigit() \
+    v = versions.filter(version=request.GET["version"]).first() if is_digits(request.GET.get("version", "")) \
         else versions.first()
     if v is None:
         return HttpResponse("该文书尚未定稿，没有可下载的版本。", status=404, content_type="text/plain; charset=utf-8")

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lawtrail.access import policy, roles
 from lawtrail.access.models import Staff
+from lawtrail.digits import is_digits
 from lawtrail.media import actions
 from lawtrail.media.models import AvRecord, Derivative, Device, Job, RemoteWork
 from lawtrail.media.storage import ObjectMissing, RangeNotSatisfiable, get_store
@@ -317,7 +318,7 @@ NO_UPLOAD = {"message": "没有这个上传任务，或它不属于您"}
 def upload_start(request):
     data = _body(request)
     case_id = data.get("case")
-    case = policy.visible_cases(request.user).filter(pk=case_id).first() if str(case_id).isdigit() else None
+    case = policy.visible_cases(request.user).filter(pk=case_id).first() if is_digits(case_id) else None
     if case is None:
         return _json({"message": "没有这个案件，或您无权查看"}, 404)
     size = data.get("size")
@@ -337,13 +338,13 @@ def upload_chunk(request, upload_id):
     if request.method == "GET":
         return _json(_progress(u))
     offset = request.GET.get("offset", "")
-    if not offset.isdigit():
+    if not is_digits(offset):
         return _json({"message": "缺少或无效的 offset 参数（应为非负整数）", "received": u.received,
                       "fields": {"offset": "缺少或无效的 offset 参数（应为非负整数）"}}, 400)
     length = request.META.get("CONTENT_LENGTH") or ""
     if not length:
         return _json({"message": "缺少 Content-Length：请声明分块的字节数", "received": u.received}, 411)
-    if not length.isdigit():
+    if not is_digits(length):
         return _json({"message": "Content-Length 无效：应为分块的字节数", "received": u.received,
                       "fields": {"length": "Content-Length 无效：应为分块的字节数"}}, 400)
     try:
@@ -372,7 +373,7 @@ def upload_complete(request, upload_id):
     facts = {k: data[k] for k in FACT_NAMES if data.get(k) not in (None, "")}
     for k in ("recorded_by", "step", "document"):
         if k in facts:
-            if not str(facts[k]).isdigit():
+            if not is_digits(facts[k]):
                 return _refused(ValidationError({k: "选择无效"}))
             facts[k] = int(facts[k])
     av = actions.complete_upload(by=request.staff, upload_id=u.pk, facts=facts)

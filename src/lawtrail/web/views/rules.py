@@ -34,6 +34,7 @@ from django.views.decorators.http import require_POST
 
 from lawtrail.access import policy, roles
 from lawtrail.cases.models import Case, StepRecord
+from lawtrail.digits import is_digits
 from lawtrail.rules import actions, due, profiles, reminders, stored
 from lawtrail.rules.kinds import Finding
 from lawtrail.rules.models import Notification
@@ -174,5 +175,5 @@ def reminder_list(request):
 def reminders_read(request):
     """Mark the person's notifications read: those named by ``id`` (several allowed), or all (no ``id``)."""
     ids = request.POST.getlist("id")
-    actions.mark_read(by=request.staff, ids=[int(i) for i in ids if i.isdigit()] if ids else None)
+    actions.mark_read(by=request.staff, ids=[int(i) for i in ids if is_digits(i)] if ids else None)
     return redirect("reminders")

@@ -4,6 +4,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from lawtrail.digits import is_digits
 from lawtrail.ledger.management.commands.worker import checkpoint_loop
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
                             help="不在本进程运行后台任务（检查点、播放副本、规则检查与提醒；多台服务器时，由单独的 lawtrail worker 负责）")
 
     def handle(self, *args, host, port, threads, no_worker, **opts):
-        if not str(port).isdigit() or not 0 < int(port) < 65536:
+        if not is_digits(port) or not 0 < int(port) < 65536:
             raise CommandError(f"端口无效：{port!r}（PORT 应为 1–65535 的整数）")
         from lawtrail.web.streaming import serve
         from lawtrail.wsgi import application
