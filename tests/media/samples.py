@@ -219,3 +219,10 @@ def parse_utc(text: str) -> datetime:
 
 __all__ = ["Samples", "samples", "write_video", "write_audio", "write_jpeg", "png_bomb",
            "top_level_boxes", "halves", "parse_utc", "CREATION_UTC", "LOCATION", "FIVE_DECIMALS"]
+
+
+@pytest.fixture
+def local_media(settings, tmp_path):
+    """AV kept in the test's own folder on the filesystem store (use with pytest.mark.usefixtures)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LAWTRAIL_MEDIA_STORE = "filesystem"

@@ -103,6 +103,9 @@ TABLE = [
      {"notified_how": "phone", "notified_at": "2026-01-01T08:00:00+08:00"}),
     ("POST", "/complaints/{C}/", {302: "anon", 403: "zhang liu head_a head_b legal chief records supervisor auditor admin",
                                   404: "other"}, {"form": "decide", "decision": "approve"}),
+    # 003 第六条: attaching a recording of no case is offered only with such a recording to attach (none here).
+    ("POST", "/complaints/{C}/", {302: "anon", 403: "zhang liu head_a head_b legal chief records supervisor auditor admin",
+                                  404: "other"}, {"form": "reception", "record": "1"}),
     # 音像记录: {M} is a photo of case A, {U} an unfinished upload of 张伟's to case A (10 bytes declared).
     ("GET", "/cases/{A}/media/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
                                   404: "liu head_b other", 403: "auditor admin"}),

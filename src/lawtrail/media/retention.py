@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lawtrail.access import roles
@@ -109,6 +110,27 @@ def set_retention(*, by: Staff, record_: AvRecord, retention: str, reason: str) 
     record(actor=_actor(by), action="media.retention_set", subject=_subject(av, None, av.bureau_id), rows=[av],
            payload={"record": av.pk, "from": before, "retention": retention})
     return av
+
+
+def reception_candidates(by: Staff, complaint: Complaint) -> list[AvRecord]:
+    """The recordings ``by`` may attach on the complaint's own page (003 第六条, for a complaint that
+    may never become a case): audio or video of no case, of the bureau, captured within
+    RECEPTION_WINDOW of the receipt and not yet attached to it — any such record for the records
+    custodian (专人 who keeps the unassigned recordings), the ones they recorded or uploaded
+    themselves for the others. Nobody else gets any (may_upload)."""
+    try:
+        may_upload(by, None)
+    except Denied:
+        return []
+    if by.bureau_id != complaint.bureau_id:
+        return []
+    qs = (AvRecord.objects.filter(bureau_id=complaint.bureau_id, case__isnull=True, kind__in=RECEPTION_KINDS,
+                                  capture_start__lte=complaint.received_at + RECEPTION_WINDOW,
+                                  capture_end__gte=complaint.received_at - RECEPTION_WINDOW)
+          .exclude(pk__in=ReceptionRecording.objects.filter(complaint=complaint).values("av_id")))
+    if by.role != "records_custodian":
+        qs = qs.filter(Q(recorded_by=by) | Q(uploaded_by=by))
+    return list(qs.order_by("capture_start", "pk")[:50])
 
 
 @transaction.atomic

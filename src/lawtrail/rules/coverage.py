@@ -352,8 +352,10 @@ TABLE: dict[str, dict[str, Entry]] = {
                    "apply 环节须有关联的、来源为“监控录像导出”的音像记录；" + APPLICATION_NOTE, PROC, CATALOGUE),
         "第六条": R("投诉举报：登记、书面记录，接待地点同步录音录像（强制）",
                    "由来访（当面接待）投诉举报启动的案件，须有关联该投诉举报的接待录音录像（media/retention.py "
-                   "attach_to_complaint）；电话、来信、网络等渠道没有接待地点，不适用；" + COMPLAINT_NOTE, CASES, MEDIA_RETENTION,
-                   todo="未启动执法程序的来访投诉举报（待处理、不予启动）不检查：规则只检查案件"),
+                   "attach_to_complaint）；未启动执法程序的来访投诉举报在其页面检查同一规则（rules/complaints.py：待处理时待办，"
+                   "不予启动而没有录音录像的为违反，并在投诉举报登记簿中标出），未归入案件的录音录像在投诉举报页面关联；"
+                   "电话、来信、网络等渠道没有接待地点，不适用；" + COMPLAINT_NOTE, CASES, MEDIA_RETENTION,
+                   "src/lawtrail/rules/complaints.py"),
         "第七条": R("程序启动审批表；紧急时2日内补填", "各程序的启动环节列出立案审批表、程序启动审批表或督查立案审批表", PROC),
         "第八条": R("调查取证的书面记录（原文第四项前有“[bookmark: _GoBack]”残留）",
                    "各调查取证环节列出这些文书，证据登记保存清单的栏目引用本条第二项", PROC, CATALOGUE,

@@ -95,7 +95,10 @@ class Rule:
         return all(getattr(case, k) == v for k, v in self.when.items())
 
     def evaluate(self, facts: CaseFacts) -> Finding:
-        f = self.kind.evaluate(facts) if self.applies(facts) else Finding("not_applicable", "本案不适用该规则")
+        return self.label(self.kind.evaluate(facts) if self.applies(facts) else Finding("not_applicable", "本案不适用该规则"))
+
+    def label(self, f: Finding) -> Finding:
+        """``f``, a finding of this rule's kind, named with the rule, its severity and citation."""
         f.rule, f.kind, f.severity, f.cite, f.text = self.id, self.kind.code, self.severity, self.citation, self.text
         return f
 

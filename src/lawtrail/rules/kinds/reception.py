@@ -1,8 +1,7 @@
 """The reception of a complaint recorded on audio or video (003 第六条: 在接待地点采用同步录音录像系统
-进行音像记录), checked on the case started from the complaint.
-
-A complaint that never became a case (declined, or still waiting) is not checked here: the rules
-engine checks cases."""
+进行音像记录), checked on the case started from the complaint, and on a complaint that never became
+a case (declined, or still waiting) by ``judge_complaint`` (rules/complaints.py: the complaint's
+page and list)."""
 
 from __future__ import annotations
 
@@ -36,14 +35,29 @@ class ComplaintReceptionAv(Kind):
         complaint = facts.case.complaint
         if complaint is None:
             return Finding("not_applicable", "本案不是由投诉举报启动的")
+        links = [r for r in facts.receptions if r.complaint_id == complaint.pk]
+        return self._judge(complaint, links, lambda what, refs: _missing(facts, what, refs))
+
+    def judge_complaint(self, complaint, links) -> Finding:
+        """The rule on a complaint by itself, with ``links`` its ReceptionRecording rows: without a
+        recording, pending while the complaint waits for a decision (it may still be attached),
+        broken once it is declined (no procedure will follow that could still bring it); one that
+        started a case is judged as the case's finding is, pending until the case ends."""
+        def missing(what, refs):
+            if complaint.status == "declined":
+                return Finding("broken", f"已决定不予启动执法程序，{what}", records=tuple(refs))
+            return Finding("pending", what, records=tuple(refs))
+
+        return self._judge(complaint, links, missing)
+
+    def _judge(self, complaint, links, missing) -> Finding:
         if complaint.channel not in self.channels:
             return Finding("not_applicable", f"投诉举报经{self.labels[complaint.channel]}收到，不是"
                            + "、".join(self.labels[c] for c in self.channels) + "，没有接待地点的录音录像要求",
                            records=(f"complaint:{complaint.pk}",))
-        links = [r for r in facts.receptions if r.complaint_id == complaint.pk]
         if links:
             return Finding("met", f"投诉举报的接待有{len(links)}个同步录音录像",
                            records=(f"complaint:{complaint.pk}", *(f"av:{r.av_id}" for r in links)))
         received = f"{timezone.localtime(complaint.received_at):%Y-%m-%d %H:%M}"
-        return _missing(facts, f"{self.labels[complaint.channel]}投诉举报（{received}收到）的接待没有关联的同步录音录像",
-                        [f"complaint:{complaint.pk}"])
+        return missing(f"{self.labels[complaint.channel]}投诉举报（{received}收到）的接待没有关联的同步录音录像",
+                       [f"complaint:{complaint.pk}"])

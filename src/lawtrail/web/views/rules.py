@@ -69,7 +69,7 @@ def _link(case_pk: int, target) -> str | None:
     return None
 
 
-def _row(finding: Finding, records=()) -> dict:
+def finding_row(finding: Finding, records=()) -> dict:
     label, mark, order = STATUS[finding.status]
     return {"f": finding, "status": finding.status, "label": label, "mark": mark, "order": order,
             "severity": SEVERITIES.get(finding.severity, finding.severity), "records": records}
@@ -88,7 +88,7 @@ def case_rules(request, case_id: int):
     case = get_object_or_404(policy.visible_cases(request.user).select_related("bureau"), pk=case_id)
     r = stored.result(case)
     profile = profiles.get(case.bureau.profile)
-    rows = ordered([_row(f, [(r.names[ref][0], _link(case.pk, r.names[ref][1])) if ref in r.names else (ref, None)
+    rows = ordered([finding_row(f, [(r.names[ref][0], _link(case.pk, r.names[ref][1])) if ref in r.names else (ref, None)
                              for ref in f.records if ref])
                     for f in r.findings])
     applicable = [x for x in rows if x["status"] != "not_applicable"]
@@ -138,7 +138,7 @@ def due_list(request):
     rules = {r.id: r for r in profiles.get(s.bureau.profile).rules}
     rows = []
     for d in page.object_list:
-        row = _row(_finding(d, rules))
+        row = finding_row(_finding(d, rules))
         row.update(case=d.case, handlers=handlers[d.case_id], approvals=approvals[d.case_id],
                    overdue_by=now - d.due_at if d.status == "overdue" else None,
                    left=d.due_at - now if d.status == "pending" else None)
