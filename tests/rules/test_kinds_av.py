@@ -13,6 +13,8 @@ from lawtrail.records import catalogue
 from lawtrail.records.examples import handwriting_png, sample_values
 from lawtrail.rules import facts as facts_mod
 from lawtrail.rules import profiles
+from lawtrail.rules.kinds import KINDS, ParamError
+from tests.factories import Org
 
 from . import helpers
 from .test_seed_rules import walk
@@ -142,6 +144,24 @@ def test_a_service_left_at_the_residence_needs_av_linked_to_its_receipt_or_the_d
     helpers.serve(org, decision, method="public_notice", carrier="", receipt="公告栏，30日")
     clip(org, other, tmp_path, "notice.png", timezone.now() - timedelta(hours=1), document=decision.document_id)
     assert profiles.get("000").rule("public-notice-av").evaluate(facts_mod.load(other)).status == "met"
+
+
+def test_003_a_service_left_at_the_residence_needs_witnesses_or_av(tmp_path):
+    org = Org.build(code="mz003", abbr="民宗", profile="003")
+    rule = profiles.get("003").rule("left-at-residence-witness-or-av")
+    case = org.case()
+    decision = helpers.document(org, case, "penalty_decision")
+    witnessed = helpers.serve(org, decision, method="left_at_residence", carrier="", receipt="", witnesses=["赵社区主任"])
+    f = rule.evaluate(facts_mod.load(case))
+    assert f.status == "met" and f.records == (f"service:{witnessed.pk}",)
+    filmed = helpers.serve(org, decision, method="left_at_residence", carrier="", receipt="拍照、录像记录留置过程")
+    f = rule.evaluate(facts_mod.load(case))
+    assert f.status == "pending" and f.records == (f"service:{filmed.pk}",) and "没有见证人，也没有关联的音像记录" in f.message
+    clip(org, case, tmp_path, "left.png", timezone.now() - timedelta(hours=1),
+         document=records.draft_service_receipt(by=org.zhang, service=filmed).pk)
+    assert rule.evaluate(facts_mod.load(case)).status == "met"
+    with pytest.raises(ParamError, match="or_witness"):
+        KINDS["service_av"]({"methods": ["left_at_residence"], "or_witness": "是"})
 
 
 @pytest.fixture

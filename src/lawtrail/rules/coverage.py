@@ -369,9 +369,9 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第十三条": R("直接送达：送达回证签名并载明日期", SERVICE_NOTE + "；送达回证的签名人和送达日期为必填", RECORDS, CATALOGUE),
         "第十四条": R("邮寄送达：留存凭证和签收证明；退回的记录", SERVICE_NOTE + "；是否被退回无从得知，“退回情况”栏不能要求必填",
                      RECORDS, CATALOGUE),
-        "第十五条": P("留置送达：见证人签名，或拍照、录像",
-                     SERVICE_NOTE + "；拒收记录为拒签记录（Refusal：见证人、音像记录）", RECORDS, CATALOGUE,
-                     todo="required_fields / required_av（新种类）：留置送达须有见证人或关联的音像记录"),
+        "第十五条": R("留置送达：见证人签名，或拍照、录像",
+                     "每次留置送达须有见证人，或有关联送达文书或送达回证的音像记录；" + SERVICE_NOTE
+                     + "；拒收记录为拒签记录（Refusal：见证人、音像记录）", RECORDS, CATALOGUE),
         "第十六条": R("委托、转交、公告送达的书面记录", SERVICE_NOTE, RECORDS),
         "第十七条": R("履行情况的书面记录", "penalty_general.close_case 环节引用本条", PROC),
         "第十八条": P("申请法院强制执行的全过程记录", COURT_NOTE, PROC),

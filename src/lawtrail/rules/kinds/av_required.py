@@ -9,6 +9,8 @@ to a step's document counts for every record of that step in the case.
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import ObjectDoesNotExist
 
 from ..facts import CaseFacts
@@ -114,16 +116,20 @@ class RequiredAv(Kind):
 class ServiceAv(Kind):
     """Each service (送达记录) by one of ``methods`` is recorded on AV: an AV record linked to the
     document served or to that service's 送达回证 (000 第二十条: 留置送达 "采用音像记录等方式记录送达过程",
-    公告送达 "以适当方式进行音像记录")."""
+    公告送达 "以适当方式进行音像记录"). With ``or_witness: true`` a service that names its witnesses
+    takes the AV's place (003 第十五条: 邀请…代表到场…由送达人、见证人签名, 也可以…采用拍照、录像等方式)."""
 
     code = "service_av"
-    PARAMS = ("methods",)
+    PARAMS = ("methods", "or_witness")
 
     def __init__(self, params: dict):
         from lawtrail.records.models import Service
 
         self.methods = codes(params, "methods", Service.METHODS, "送达方式")
         self.labels = Service.METHODS
+        self.or_witness = params.get("or_witness", False)
+        if not isinstance(self.or_witness, bool):
+            raise ParamError("or_witness", "应为 true 或 false")
 
     def evaluate(self, facts: CaseFacts) -> Finding:
         services = [s for s in facts.services if s.method in self.methods]
@@ -136,12 +142,16 @@ class ServiceAv(Kind):
             avs = [av for av in facts.av_records if av.document_id in linked]
             if avs:
                 refs += [f"service:{s.pk}", *(f"av:{av.pk}" for av in avs)]
+            elif self.or_witness and json.loads(s.witnesses or "[]"):
+                refs.append(f"service:{s.pk}")
             else:
                 missing.append(s)
+        lacking = "没有见证人，也没有关联的音像记录" if self.or_witness else "没有关联的音像记录"
         if missing:
-            return _missing(facts, "；".join(f"{self.labels[s.method]}（{s.recipient}）没有关联的音像记录" for s in missing),
+            return _missing(facts, "；".join(f"{self.labels[s.method]}（{s.recipient}）{lacking}" for s in missing),
                             [f"service:{s.pk}" for s in missing])
-        return Finding("met", f"{len(services)}次送达均有音像记录", records=tuple(refs))
+        how = "均有见证人或音像记录" if self.or_witness else "均有音像记录"
+        return Finding("met", f"{len(services)}次送达{how}", records=tuple(refs))
 
 
 def _receipt_document(service) -> int | None:
