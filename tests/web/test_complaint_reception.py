@@ -1,7 +1,8 @@
-"""003 第六条 on a complaint that never became a case: its page says whether the reception was
+"""The rules judged on a complaint that never became a case. 003 第六条: its page says whether the reception was
 recorded (pending while it waits, broken once declined without a recording, met once one is
 attached), the register marks the broken ones, and a recording of no case is attached on the
-complaint's page — offered only to whom may attach it, and only recordings of that reception."""
+complaint's page — offered only to whom may attach it, and only recordings of that reception.
+000 第十条, 001 第八条, 004 第六条: a declined real-name complaint has its notice to the reporter recorded."""
 
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from lawtrail.cases import actions as cases
 from lawtrail.ledger.models import Entry
 from lawtrail.media import actions as media
 from lawtrail.media.models import ReceptionRecording
+from lawtrail.rules import facts as facts_mod
+from lawtrail.rules import profiles
 from tests.factories import Org
 from tests.media.samples import local_media, samples  # noqa: F401 (fixtures)
 
@@ -58,7 +61,7 @@ def test_a_visit_waiting_for_a_decision_is_pending_and_once_declined_without_rec
 def test_a_call_has_no_reception_place_and_another_profile_has_no_such_rule(org):
     assert "<h2>规则检查</h2>" not in page(org, org.zhang, visit(org, channel="phone"))
     other = Org.build(code="wl000", abbr="金普文旅", profile="000")
-    assert "<h2>规则检查</h2>" not in page(other, other.zhang, visit(other))
+    assert "<h2>规则检查</h2>" not in page(other, other.zhang, visit(other))  # waiting: no notice owed yet
 
 
 def test_an_officer_attaches_their_own_recording_of_no_case_and_the_rule_is_met(org, samples):
@@ -94,3 +97,24 @@ def test_a_recording_not_offered_is_refused_next_to_the_field_and_nothing_is_sav
     r = org.client_for(org.zhang).post(f"/complaints/{complaint.pk}/", {"form": "reception", "record": theirs.pk})
     assert r.status_code == 400 and "选择一个有效的选项" in r.content.decode()
     assert not ReceptionRecording.objects.exists()
+
+
+@pytest.mark.parametrize("profile, article", [("000", "第十条"), ("001", "第八条"), ("004", "第六条第二款")])
+def test_a_declined_real_name_complaint_waits_for_its_notice_and_an_anonymous_one_is_not_concerned(profile, article):
+    org = Org.build(code=f"told{profile}", abbr=f"告知{profile}", profile=profile)
+    complaint = declined(org, visit(org, channel="phone"))
+    html = page(org, org.zhang, complaint)
+    assert "⏳ 待办" in html and "尚未记录告知投诉举报人的方式和时间" in html and f" {article}</summary>" in html
+    cases.record_notice(by=org.zhang, complaint=complaint, notified_how="phone",
+                        notified_at=timezone.now() - timedelta(minutes=5))
+    html = page(org, org.zhang, complaint)
+    assert "✓ 达标" in html and "电话告知投诉举报人" in html
+    anonymous = cases.register_complaint(by=org.zhang, received_at=timezone.now() - timedelta(hours=1), channel="phone",
+                                         content="匿名反映", anonymous=True)
+    assert "<h2>规则检查</h2>" not in page(org, org.zhang, declined(org, anonymous))
+
+
+def test_the_notice_rule_never_concerns_a_case(org):
+    other = Org.build(code="wl000b", abbr="金普文旅乙", profile="000")
+    finding = profiles.get("000").rule("complaint-reporter-told").evaluate(facts_mod.load(other.case()))
+    assert finding.status == "not_applicable"

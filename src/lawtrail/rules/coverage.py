@@ -219,8 +219,8 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第八条": R("依申请事项的记录；受理地点可装视频监控", APPLICATION_NOTE + "；视频监控为“可”，不强制", PROC, CATALOGUE),
         "第九条": R("依职权启动：审批、紧急时24小时内补报、文书内容",
                    "启动审批表的启动原因、案件来源、基本案情、当事人、各级意见为必填栏（catalogue START）", CATALOGUE),
-        "第十条": P("投诉举报的启动和不予启动的告知", COMPLAINT_NOTE, CASES, CASE_ACTIONS,
-                   todo="投诉举报层面的检查（新种类，规则目前只检查案件）：实名投诉不予启动而未告知"),
+        "第十条": R("投诉举报的启动和不予启动的告知", "实名投诉举报不予启动的，在投诉举报页面检查是否记录了告知"
+                   "（rules/complaints.py）；" + COMPLAINT_NOTE, CASES, CASE_ACTIONS, "src/lawtrail/rules/complaints.py"),
         "第十一条": P("笔录记载执法人员及出示证件；当事人签字",
                      OFFICERS_NOTE + "；当事人签字由 000 第十三条的 signatures 规则检查", CATALOGUE, VALUES),
         "第十二条": P("权利告知方式的记录", RIGHTS_NOTE, CATALOGUE),
@@ -264,8 +264,8 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第六条": R("依申请事项的记录", APPLICATION_NOTE, PROC, CATALOGUE),
         "第七条": R("依职权启动：审批、紧急时24小时内补报、文书内容",
                    "启动审批表的各项内容为必填栏（catalogue START）", CATALOGUE),
-        "第八条": P("投诉举报的启动和不予启动的告知", COMPLAINT_NOTE, CASES, CASE_ACTIONS,
-                   todo="投诉举报层面的检查（新种类）：实名投诉不予启动而未告知"),
+        "第八条": R("投诉举报的启动和不予启动的告知", "实名投诉举报不予启动的，在投诉举报页面检查是否记录了告知"
+                   "（rules/complaints.py）；" + COMPLAINT_NOTE, CASES, CASE_ACTIONS, "src/lawtrail/rules/complaints.py"),
         "第九条": P("笔录记载执法人员及出示证件；当事人签字", OFFICERS_NOTE + "；当事人签字由第十一条的 signatures 规则检查",
                    CATALOGUE, VALUES),
         "第十条": P("权利告知方式的记录", RIGHTS_NOTE, CATALOGUE),

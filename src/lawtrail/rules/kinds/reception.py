@@ -61,3 +61,33 @@ class ComplaintReceptionAv(Kind):
         received = f"{timezone.localtime(complaint.received_at):%Y-%m-%d %H:%M}"
         return missing(f"{self.labels[complaint.channel]}投诉举报（{received}收到）的接待没有关联的同步录音录像",
                        [f"complaint:{complaint.pk}"])
+
+
+@register
+class ComplaintReporterTold(Kind):
+    """A real-name complaint declined (不予启动执法程序, approved) has a record of how and when the
+    reporter was told (000 第十条, 001 第八条: 对实名投诉、举报，经审查不启动行政执法程序的，应…告知投诉人、
+    举报人，并将相关情况作书面记录; 004 第六条: 将结果告知具名的投诉人、举报人). Judged on the complaint
+    (rules/complaints.py); a case is never concerned: a complaint that started one was not declined.
+    The seeds set no time for the notice, so a notice not yet recorded is pending, with no due time."""
+
+    code = "complaint_reporter_told"
+    PARAMS = ()
+
+    def __init__(self, params: dict):
+        pass
+
+    def evaluate(self, facts: CaseFacts) -> Finding:
+        return Finding("not_applicable", "案件已启动执法程序；不予启动的投诉举报在投诉举报页面检查")
+
+    def judge_complaint(self, complaint, links) -> Finding:
+        ref = (f"complaint:{complaint.pk}",)
+        if complaint.status != "declined":
+            return Finding("not_applicable", "投诉举报未决定不予启动执法程序", records=ref)
+        if complaint.anonymous:
+            return Finding("not_applicable", "匿名投诉举报，无须告知", records=ref)
+        decided = f"{timezone.localtime(complaint.decided_at):%Y-%m-%d %H:%M}"
+        if complaint.notified_at is None:
+            return Finding("pending", f"不予启动已于{decided}批准，尚未记录告知投诉举报人的方式和时间", records=ref)
+        return Finding("met", f"已于{timezone.localtime(complaint.notified_at):%Y-%m-%d %H:%M}"
+                       f"{complaint.get_notified_how_display()}投诉举报人", records=ref)
