@@ -139,6 +139,7 @@ TABLE = [
 ]
 TABLE += [
     # {DV}: team A's body camera, assigned to 张伟
+    ("GET", "/media/records/", {302: "anon", 200: SEE, 403: "auditor admin"}),
     ("GET", "/media/devices/", {302: "anon", 200: SEE, 403: "auditor admin"}),
     ("GET", "/media/devices/{DV}/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
                                      404: "liu head_b other", 403: "auditor admin"}),

@@ -199,6 +199,21 @@ def visible_access_requests(user) -> QuerySet:
     return AccessRequest.objects.filter(bureau_id=s.bureau_id, case__in=visible_cases(user))
 
 
+def visible_av_records(user) -> QuerySet:
+    """音像记录 across cases (the bureau's AV register, 002 第十八条): those of the cases the user
+    sees, and of no case those the bureau-wide roles keep (the records custodian's unassigned
+    recordings) or that the user recorded or uploaded."""
+    from lawtrail.media.models import AvRecord
+
+    s = staff_of(user)
+    if s is None or s.role not in roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES:
+        return AvRecord.objects.none()
+    loose = Q(case__isnull=True)
+    if s.role not in roles.SEES_BUREAU_CASES:
+        loose &= Q(recorded_by_id=s.pk) | Q(uploaded_by_id=s.pk)
+    return AvRecord.objects.filter(Q(bureau_id=s.bureau_id) & (Q(case__in=visible_cases(user)) | loose))
+
+
 def visible_devices(user) -> QuerySet:
     """Body cameras: the bureau's for those who see the bureau's cases, the unit's for its head,
     an officer's own."""

@@ -323,9 +323,11 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第十七条": P("信息系统维护；存储安全；电子数据长期保存",
                      "数据库以 WAL、synchronous=FULL 运行（settings.py），账本只增不删并可逐项核验（ledger/verify.py），"
                      "音像原件只写一次并可复核哈希（media/fixity.py）", SETTINGS, VERIFY, FIXITY),
-        "第十八条": T("执法记录仪管理平台：统计、汇总、考核、查询",
-                     "机关范围的音像记录列表和统计页面（网页，不是规则）；目前只能按案件查看音像记录",
-                     "每条音像记录登记设备、拍摄人、拍摄时间（media/models.py）", MEDIA),
+        "第十八条": P("执法记录仪管理平台：统计、汇总、考核、查询",
+                     "音像记录台账（/media/records/）：本人可查看的全部音像记录按拍摄人、执法记录仪、类别、来源、案号、"
+                     "拍摄日期和是否归入案件查询，按拍摄人汇总条数、录像/录音/照片、时长、大小、拍摄结束24小时后才上传的条数"
+                     "（考核）；执法记录仪台账（/media/devices/）；每条音像记录登记设备、拍摄人、拍摄时间（media/models.py）",
+                     MEDIA, "src/lawtrail/media/register.py", "src/lawtrail/web/views/av_register.py"),
         "第十九条": T("音像资料作为证据时转存媒介并制作说明附卷",
                      "导出原件及其哈希和账本包含证明作为说明（ledger/proofs.py、lawtrail prove 已能出证明），"
                      "并在文书目录中增加“说明”文书，以 required_document 检查", "", PROOFS),

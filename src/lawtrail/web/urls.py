@@ -3,7 +3,7 @@ from django.urls import path
 
 from .forms import LoginForm
 from .views import audit, cases, clocks, complaints, devices, documents, media, rules, work
-from .views import access_requests
+from .views import access_requests, av_register
 
 urlpatterns = [
     path("", work.home, name="home"),
@@ -44,6 +44,7 @@ urlpatterns = [
     path("media/uploads/<uuid:upload_id>/", media.upload_chunk, name="media_upload_chunk"),
     path("media/uploads/<uuid:upload_id>/complete/", media.upload_complete, name="media_upload_complete"),
     path("media/remote-work/new/", media.remote_work_new, name="remote_work_new"),
+    path("media/records/", av_register.av_register, name="av_register"),
     path("media/devices/", devices.device_list, name="devices"),
     path("media/devices/<int:device_id>/", devices.device_detail, name="device"),
     path("complaints/", complaints.complaint_list, name="complaints"),

@@ -99,3 +99,11 @@ def timesince_delta(delta) -> str:
     m, s = divmod(rest, 60)
     parts = [f"{h} 小时" if h else "", f"{m} 分" if m else "", f"{s} 秒" if s or not (h or m) else ""]
     return " ".join(p for p in parts if p)
+
+
+@register.filter
+def seconds_label(seconds) -> str:
+    """A total duration in seconds as the AV pages write a record's (views.media.duration_label)."""
+    from ..views.media import duration_label
+
+    return duration_label((seconds or 0) * 1000)
