@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 # Kinds no procedure step names: the complaint intake's forms (a complaint that leads to no case
 # is decided there, procedures.py); the archive forms are named by every procedure's last step.
 INTAKE_KINDS = {"complaint_register", "decline_filing_approval"}
-ARCHIVE_KINDS = {"file_catalogue", "file_remarks"}
+ARCHIVE_KINDS = {"file_catalogue", "file_remarks", "av_evidence_statement"}
 
 
 @pytest.fixture(autouse=True)

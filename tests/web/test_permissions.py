@@ -140,6 +140,8 @@ TABLE = [
 TABLE += [
     # {DV}: team A's body camera, assigned to 张伟
     ("GET", "/media/records/", {302: "anon", 200: SEE, 403: "auditor admin"}),
+    ("GET", "/cases/{A}/media/evidence/", {302: "anon", 200: "zhang head_a records", 403: "legal chief supervisor auditor admin",
+                                           404: "liu head_b other"}),
     ("GET", "/media/devices/", {302: "anon", 200: SEE, 403: "auditor admin"}),
     ("GET", "/media/devices/{DV}/", {302: "anon", 200: "zhang head_a legal chief records supervisor",
                                      404: "liu head_b other", 403: "auditor admin"}),

@@ -128,6 +128,7 @@ DOCUMENT_KINDS: dict[str, str] = {
     "case_closing_report": "结案报告",
     "file_catalogue": "卷内目录",
     "file_remarks": "备考表",
+    "av_evidence_statement": "视听资料证据说明",
 }
 
 
@@ -219,7 +220,7 @@ def stage_index(stage: str) -> int:
 
 def _archive(cite: str) -> Step:
     """The last step of every procedure: the case file with its catalogue and remarks sheet."""
-    return Step("archive", "立卷归档", "archiving", ("file_catalogue", "file_remarks"), cite=cite)
+    return Step("archive", "立卷归档", "archiving", ("file_catalogue", "file_remarks", "av_evidence_statement"), cite=cite)
 
 
 _ARCHIVE_CITE = "000 第二十三条；001 第二十三条；003 第十九条；004 第二十三条"

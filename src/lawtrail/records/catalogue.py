@@ -1066,6 +1066,22 @@ _KINDS = (
             req("filed_on", "立卷时间", "date", cite="000 第二十三条第二款；001 第二十三条第二款；003 第十九条；004 第二十三条第二款"),
         ),
         numbered=False, cite="000 第二十三条；001 第二十三条；003 第十九条；004 第二十三条"),
+    # 002 第十九条: 音像资料需要作为证据使用时…转化至相关存储媒介中并制作说明附卷. Drafted by the evidence
+    # export (media/evidence.py), which fills in the records, their hashes and the package's.
+    DocumentKind(
+        "av_evidence_statement", "视听资料证据说明", "archiving", (
+            req("records", "音像资料清单", "longtext", cite="002 第十九条",
+                help="文件名、类别、拍摄时间、拍摄人、执法记录仪、原件 SHA-256 和 SM3"),
+            req("medium", "存储媒介", "choice", cite="002 第十九条", choices=(
+                ("disc", "光盘"), ("usb", "U盘"), ("hard_disk", "移动硬盘"), ("other", "其他"))),
+            req("package_sha256", "导出文件包 SHA-256", cite="002 第十九条"),
+            req("made_by", "制作人", cite="002 第十九条"),
+            req("made_at", "制作时间", "datetime", cite="002 第十九条"),
+            req("method", "制作方法", "longtext", cite="002 第十九条",
+                help="从系统导出原件，未经剪辑、压缩；原件哈希值与入库时一致"),
+            req("purpose", "证明对象", "longtext", cite="002 第十九条", help="该视听资料拟证明的事实"),
+        ),
+        numbered=False, cite="002 第十九条"),
 )
 
 KINDS: dict[str, DocumentKind] = {k.code: k for k in _KINDS}

@@ -328,9 +328,9 @@ TABLE: dict[str, dict[str, Entry]] = {
                      "拍摄日期和是否归入案件查询，按拍摄人汇总条数、录像/录音/照片、时长、大小、拍摄结束24小时后才上传的条数"
                      "（考核）；执法记录仪台账（/media/devices/）；每条音像记录登记设备、拍摄人、拍摄时间（media/models.py）",
                      MEDIA, "src/lawtrail/media/register.py", "src/lawtrail/web/views/av_register.py"),
-        "第十九条": T("音像资料作为证据时转存媒介并制作说明附卷",
-                     "导出原件及其哈希和账本包含证明作为说明（ledger/proofs.py、lawtrail prove 已能出证明），"
-                     "并在文书目录中增加“说明”文书，以 required_document 检查", "", PROOFS),
+        "第十九条": R("音像资料作为证据时转存媒介并制作说明附卷",
+                     "音像记录页面“导出为证据”（media/evidence.py）：原件按原样写入 ZIP，附清单（SHA-256、SM3）和账本包含性证明，"
+                     "记入账本，并起草《视听资料证据说明》；规则要求说明定稿", PROOFS, "src/lawtrail/media/evidence.py"),
         "第二十条": R("长期保存的情形", RETENTION_NOTE + "；刻录光盘或专门硬盘：音像存储只写一次、没有删除", MEDIA, MEDIA_RETENTION,
                      STORE),
         "第二十一条": N("音像资料管理使用制度；专门人员", "制度建设和指定专人是组织措施；档案管理员是一个角色（access/roles.py）", ROLES),

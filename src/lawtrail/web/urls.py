@@ -3,7 +3,7 @@ from django.urls import path
 
 from .forms import LoginForm
 from .views import audit, cases, clocks, complaints, devices, documents, media, rules, work
-from .views import access_requests, av_register
+from .views import access_requests, av_register, evidence
 
 urlpatterns = [
     path("", work.home, name="home"),
@@ -32,6 +32,7 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<int:document_id>/<str:fmt>/", documents.document_file, name="document_file"),
     path("cases/<int:case_id>/media/", media.case_media, name="case_media"),
     path("cases/<int:case_id>/media/upload/", media.upload_page, name="media_upload"),
+    path("cases/<int:case_id>/media/evidence/", evidence.evidence_export, name="media_evidence"),
     path("cases/<int:case_id>/media/<int:record_id>/", media.record_detail, name="media_record"),
     path("cases/<int:case_id>/media/<int:record_id>/original/", media.original, name="media_original"),
     path("cases/<int:case_id>/media/<int:record_id>/thumbnail/", media.thumbnail, name="media_thumbnail"),

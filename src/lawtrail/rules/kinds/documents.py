@@ -95,3 +95,31 @@ def _certificate_valid(staff, on) -> bool:
     return bool(staff.certificate_no and staff.certificate_valid_until
                 and (staff.certificate_valid_from is None or staff.certificate_valid_from <= on)
                 and on <= staff.certificate_valid_until)
+
+
+@register
+class DraftsFinalised(Kind):
+    """Every document of ``document`` the case has is finalised: one drafted for a reason the
+    system saw (the evidence export drafts 视听资料证据说明, 002 第十九条 制作说明附卷) must not stay a
+    draft. None: not applicable; a draft while the case is open: pending; in a closed case: broken."""
+
+    code = "drafts_finalised"
+    PARAMS = ("document",)
+
+    def __init__(self, params: dict):
+        from lawtrail.records.catalogue import KINDS
+
+        self.kinds = codes(params, "document", KINDS, "文书种类")
+        self.titles = "或".join(f"《{KINDS[k].title}》" for k in self.kinds)
+
+    def evaluate(self, facts: CaseFacts) -> Finding:
+        docs = [d for d in facts.documents if d.kind in self.kinds]
+        if not docs:
+            return Finding("not_applicable", f"本案没有{self.titles}")
+        drafts = [d for d in docs if not facts.versions.get(d.pk)]
+        refs = tuple(f"document:{d.pk}" for d in (drafts or docs))
+        if not drafts:
+            return Finding("met", f"{self.titles}均已定稿（{len(docs)}份）", records=refs)
+        if facts.case.status == "closed":
+            return Finding("broken", f"案件已办结，{len(drafts)}份{self.titles}尚未定稿", records=refs)
+        return Finding("pending", f"{len(drafts)}份{self.titles}尚未定稿", records=refs)
