@@ -41,7 +41,6 @@ def test_the_export_holds_the_originals_their_hashes_and_proofs_and_drafts_the_s
                                                           "purpose": "证明当事人现场经营情况"})
     assert r.status_code == 200 and r["Content-Type"] == "application/zip"
     body = b"".join(r.streaming_content)
-    r.close()
     assert hashlib.sha256(body).hexdigest() == r["X-Package-SHA256"]
     z = zipfile.ZipFile(io.BytesIO(body))
     manifest = json.loads(z.read("manifest.json"))
@@ -54,9 +53,11 @@ def test_the_export_holds_the_originals_their_hashes_and_proofs_and_drafts_the_s
     assert len(entry) == 1 and entry[0].payload["package_sha256"] == r["X-Package-SHA256"]
     statement = Document.objects.get(case=case, kind="av_evidence_statement")
     assert r["X-Package-SHA256"] in statement.draft and a.blob.sha256 in statement.draft
-    assert not list(ingest.staging_dir().glob("*.zip.part"))  # streamed, then removed
     rule = profiles.get("002").rule("av-evidence-statement")
     assert rule.evaluate(facts_mod.load(case)).status == "pending"  # a draft to finalise
+    # Closed last: closing a response ends the request, and Django then closes the database connection.
+    r.close()
+    assert not list(ingest.staging_dir().glob("*.zip.part"))  # streamed, then removed
 
 
 def test_a_bad_export_is_refused_next_to_its_fields_and_leaves_nothing(org, tmp_path):
