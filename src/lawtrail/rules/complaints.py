@@ -25,16 +25,14 @@ def broken_by_complaint(complaints, profile: str) -> dict[int, list[Finding]]:
     """The broken findings of each of ``complaints`` (one bureau's, one query for their links)."""
     from lawtrail.media.models import ReceptionRecording
 
-    rules = complaint_rules(profile)
-    if not rules or not complaints:
+    if not complaints or not complaint_rules(profile):
         return {}
     links = defaultdict(list)
     for link in ReceptionRecording.objects.filter(complaint__in=[c.pk for c in complaints]):
         links[link.complaint_id].append(link)
     out = {}
     for c in complaints:
-        broken = [f for f in (rule.label(rule.kind.judge_complaint(c, links[c.pk])) for rule in rules)
-                  if f.status == "broken"]
+        broken = [f for f in complaint_findings(c, links[c.pk], profile) if f.status == "broken"]
         if broken:
             out[c.pk] = broken
     return out
