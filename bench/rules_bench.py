@@ -7,7 +7,7 @@ their facts from the database, in one run (goal >= 0.5x).
 2. Baseline: ``facts.load_many`` over every case, ``stored.BATCH`` cases at a time: cases/s,
    measured before and after the re-check (the mean of both is the baseline).
 3. Re-check: every case's stored result marked stale (``sources.mark`` over all cases: what a
-   calendar override does), then ``stored.refresh`` over every case — load the facts, evaluate
+   calendar override does), then ``stored.refresh_stale`` over every case (what the background round runs) — load the facts, evaluate
    every rule of the profile, name the records, store the findings by their conditional UPDATE
    and the due findings, ``stored.BATCH`` cases a transaction: cases/s beside the baseline.
 4. What storing buys: the agency head's 到期与逾期 page (every open case of the bureau) from the
@@ -91,7 +91,7 @@ def run(cases: int = 100_000, reuse: bool = False) -> None:
 
     say("3/5 全部标为过期，重新检查并存储 …")
     t_mark, _ = timed(sources.mark, Case.objects.all())
-    t_check, _ = timed(stored.refresh, ids)
+    t_check, _ = timed(stored.refresh_stale, Case.objects.all())
     assert not stored.stale(Case.objects.all()).exists()
     say(f"    {n / t_check:,.0f} 件/秒；再次载入事实（基线）…")
     t_load2, _ = timed(_load_all, ids)

@@ -3,6 +3,8 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from django.core.exceptions import ValidationError
 
 from lawtrail.access.policy import Denied
@@ -88,3 +90,42 @@ def test_bad_durations_are_refused(text):
 def test_durations_are_read():
     assert parse_duration("7 working days") == Duration(7, "working_days")
     assert parse_duration("1 hour") == Duration(1, "hours") and str(parse_duration("90 days")) == "90日"
+
+
+
+def _day_by_day(cal: Calendar, start: date, n: int) -> date:
+    day = start
+    while n:
+        day += timedelta(days=1)
+        n -= cal.is_workday(day)
+    return day
+
+
+@given(st.dates(date(2015, 1, 1), date(2026, 12, 31)), st.integers(1, 400))
+@settings(max_examples=300, deadline=None)
+def test_counting_working_days_from_the_years_lists_agrees_with_counting_day_by_day(start, n):
+    # every working-day clock is counted from the lists (the re-check of every case counts many)
+    try:
+        expected = _day_by_day(CAL, start, n)
+    except CalendarUnknown:
+        with pytest.raises(CalendarUnknown):
+            CAL.add_working_days(start, n)
+    else:
+        assert CAL.add_working_days(start, n) == expected
+
+
+def test_overrides_in_a_year_nobody_entered_count_until_the_first_unknown_day():
+    year = UNCOVERED_YEAR
+    cal = Calendar({date(year, 1, 1): False, date(year, 1, 2): True, date(year, 1, 3): True})
+    assert cal.add_working_days(date(year - 1, 12, 31), 2) == date(year, 1, 3)
+    with pytest.raises(CalendarUnknown):
+        cal.add_working_days(date(year - 1, 12, 31), 3)
+
+
+@pytest.mark.django_db
+def test_the_calendar_read_from_the_database_is_reused_until_it_changes(org):
+    first = Calendar.from_db()
+    assert Calendar.from_db() is first  # what it has looked up serves the next batch of cases too
+    actions.set_calendar_override(by=org.admin, day=date(2026, 11, 30), is_workday=False, reason="本地调整")
+    again = Calendar.from_db()
+    assert again is not first and not again.is_workday(date(2026, 11, 30))

@@ -88,13 +88,24 @@ def test_a_broken_profile_is_refused_with_file_line_and_reason(broken_dir, chang
         assert reason in str(e.value)
 
 
-def test_an_unknown_document_code_is_refused(broken_dir):
+def _refused_document_rule(broken_dir, params: str) -> ProfileError:
+    """The error loading GOOD_RULE made a required_document rule with ``params``."""
     d = broken_dir(GOOD_RULE.replace("kind: deadline", "kind: required_document").replace(
-        "    from: case.started_at\n    to: step:decide_penalty.occurred_at\n    within: 90 days\n",
-        "    step: interview\n    document: interview_recrod\n"))
+        "    from: case.started_at\n    to: step:decide_penalty.occurred_at\n    within: 90 days\n", params))
     with pytest.raises(ProfileError) as e:
         profiles.load_all(d)
-    assert e.value.line == 10 and "未知的文书种类“interview_recrod”" in str(e.value)
+    return e.value
+
+
+def test_an_unknown_document_code_is_refused(broken_dir):
+    e = _refused_document_rule(broken_dir, "    step: interview\n    document: interview_recrod\n")
+    assert e.line == 10 and "未知的文书种类“interview_recrod”" in str(e)
+
+
+def test_a_rule_that_could_never_apply_to_the_procedures_it_names_is_refused(broken_dir):
+    # an interview's record required of licences, which have no interview: a rule that never finds anything
+    e = _refused_document_rule(broken_dir, "    procedures: [licence]\n    step: interview\n    document: interview_record\n")
+    assert e.line == 9 and "不可能适用于任何案件" in str(e)
 
 
 def test_the_application_does_not_start_on_a_broken_profile(broken_dir, tmp_path, settings):

@@ -152,6 +152,35 @@ def test_a_case_s_stored_findings_and_record_names_are_those_computed_from_its_f
     assert again.names == first.names and any(label.startswith("文书：《询问(调查)笔录》") for label, _ in again.names.values())
 
 
+def test_a_re_check_that_changes_nothing_keeps_the_stored_findings_and_a_change_rewrites_them(org):
+    case = org.case()
+    helpers.approve(org, case, "file_case")  # filed: the decision's 90 days are pending, with a due time
+    stored.result(case)
+    row, due = CaseCheck.objects.get(case=case), list(DueFinding.objects.filter(case=case).values_list("pk", "rule"))
+    assert due
+    sources.mark(Case.objects.filter(pk=case.pk))  # what a calendar override does: nothing of the case changed
+    stored.refresh_stale()
+    again = CaseCheck.objects.get(case=case)
+    assert again.findings == row.findings and again.checked_generation == again.generation > row.generation
+    assert list(DueFinding.objects.filter(case=case).values_list("pk", "rule")) == due  # the same rows, kept
+    helpers.step(org, case, "interview")  # a change of its facts: an interview without its record
+    stored.refresh_stale()
+    changed = CaseCheck.objects.get(case=case)
+    assert changed.findings != row.findings and is_fresh(case)
+    assert by_rule(stored.result(case)) == by_rule(stored.refresh([case.pk])[case.pk])
+
+
+def test_a_rule_that_cannot_apply_to_the_case_s_procedure_is_not_applicable_and_its_finding_is_shared(org):
+    licence, penalty = org.case(procedure="licence"), org.case()
+    found = stored.refresh([licence.pk, penalty.pk])
+    interview = [by_rule(found[c.pk])["interview-record"] for c in (licence, penalty)]
+    assert interview[0].status == interview[1].status == "not_applicable"
+    assert interview[0].message == "本案不适用该规则" and interview[1].message == "本案未记录该环节"  # a licence has no interview
+    with pytest.raises(AttributeError):
+        interview[0].message = "x"  # one finding serves every licence case: nobody may change it
+    assert by_rule(stored.result(licence))["interview-record"].message == "本案不适用该规则"  # stored as such, read back
+
+
 def test_recomputing_a_batch_loads_its_facts_in_a_fixed_number_of_queries(org):
     made = [org.case() for _ in range(6)]
     for c in made[:3]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from lawtrail.access.roles import APPROVES, ROLES  # pure Python; ROLES is re-exported from here
 
@@ -186,11 +187,20 @@ class Procedure:
         """The steps after which nothing follows (the case is archived)."""
         return [s for s in self.steps if not s.next]
 
+    @cached_property
+    def _by_code(self) -> dict[str, Step]:  # frozen, so computed once (the rules look steps up per record)
+        return {s.code: s for s in self.steps}
+
+    @cached_property
+    def archive_before(self) -> frozenset[str]:
+        """The steps after which the procedure may be archived: the end of the enforcement act."""
+        return frozenset(s.code for s in self.steps if "archive" in s.next)
+
     def step(self, code: str) -> Step:
-        for s in self.steps:
-            if s.code == code:
-                return s
-        raise ValueError(f"程序“{self.title}”中没有步骤“{code}”")
+        found = self._by_code.get(code)
+        if found is None:
+            raise ValueError(f"程序“{self.title}”中没有步骤“{code}”")
+        return found
 
     def stage_of(self, code: str) -> str:
         return self.step(code).stage

@@ -24,6 +24,7 @@ day (民法典 第二百零三条); no rule here needs it until a profile says s
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -34,6 +35,7 @@ import chinese_calendar
 from lawtrail.digits import is_digits
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+_LAST: dict = {}  # the calendar last read from the database (Calendar.from_db)
 UNITS = {"hours": "小时", "days": "日", "working_days": "个工作日"}
 MAX_DAYS = 3660  # no limit in any profile is longer than ten years; guards loops over the calendar
 
@@ -77,15 +79,32 @@ class Calendar:
     entered_years: frozenset[int] = frozenset()
 
     QUERIES = 2
+    # days already looked up (the package's lookup is slow), and each year's working days in order
+    # (None: a day of the year is unknown); kept while the calendar in the database stays the same
+    _known: dict = field(default_factory=dict, repr=False, compare=False)
+    _years: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_db(cls) -> "Calendar":
+        """The calendar as the database has it now. The same instance (with what it has looked up)
+        as long as the overrides, the entered years and the package's lookup are the same."""
         from .models import CalendarOverride, CalendarYear
 
-        return cls(dict(CalendarOverride.objects.values_list("date", "is_workday")),
-                   frozenset(CalendarYear.objects.values_list("year", flat=True)))
+        overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
+        years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+        key = (tuple(sorted(overrides.items())), years, chinese_calendar.is_workday)
+        last = _LAST.get("calendar")
+        if last is None or last[0] != key:
+            last = _LAST["calendar"] = (key, cls(overrides, years))
+        return last[1]
 
     def is_workday(self, day: date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._lookup(day)
+        return known
+
+    def _lookup(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         try:
@@ -103,10 +122,39 @@ class Calendar:
         """The n-th working day after ``start`` (``start`` itself not counted)."""
         return self._count(start, n, working=True, suspensions=())
 
+    def _working_days_of(self, year: int) -> list[date] | None:
+        if year not in self._years:
+            first = date(year, 1, 1)
+            try:
+                self._years[year] = [d for d in (first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days))
+                                     if self.is_workday(d)]
+            except CalendarUnknown:
+                self._years[year] = None
+        return self._years[year]
+
+    def _nth_working_day(self, start: date, n: int) -> date | None:
+        """The n-th working day after ``start`` from the years' lists; None if a year on the way
+        has a day nobody knows (the day-by-day count then says which)."""
+        if n <= 0:
+            return start
+        year, after = start.year, start
+        while year <= start.year + MAX_DAYS // 365 + 1:
+            days = self._working_days_of(year)
+            if days is None:
+                return None
+            i = bisect_right(days, after)
+            if i + n <= len(days):
+                return days[i + n - 1]
+            n -= len(days) - i
+            year, after = year + 1, date(year, 12, 31)
+        raise ValueError("期限过长，无法计算")
+
     def _count(self, start: date, n: int, *, working: bool, suspensions: Iterable[tuple[date, date]]) -> date:
         suspended = list(suspensions)
-        if not working and not suspended:
-            return start + timedelta(days=n)
+        if not suspended:
+            found = self._nth_working_day(start, n) if working else start + timedelta(days=n)
+            if found is not None:
+                return found
         day, counted = start, 0
         for _ in range(MAX_DAYS * 2):
             if counted >= n:

@@ -33,12 +33,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from lawtrail.access.models import AccessRequest
 from lawtrail.cases.models import Case, ClockExtension, ClockSuspension, FinePayment, StepRecord
+from lawtrail.gcpause import paused_gc
 from lawtrail.media.actions import remote_works_for
 from lawtrail.media.models import AvRecord, ReceptionRecording, RetentionCircumstance
 from lawtrail.records.models import Document, Refusal, Service, Signature, Version
@@ -80,6 +82,7 @@ class CaseFacts:
     now: datetime
     calendar: Calendar
     steps: list[StepRecord] = field(default_factory=list)
+    handlers: dict[int, list[int]] = field(default_factory=dict)           # step id → its handlers' staff ids
     documents: list[Document] = field(default_factory=list)
     versions: dict[int, list[Version]] = field(default_factory=dict)        # document id → versions by number
     signatures: dict[int, list[Signature]] = field(default_factory=dict)    # version id → signatures
@@ -95,31 +98,80 @@ class CaseFacts:
     receptions: list[ReceptionRecording] = field(default_factory=list)  # AV of the complaint's reception, by linked_at
     access_requests: list[AccessRequest] = field(default_factory=list)  # 查阅、复制申请, by received_at
 
-    # --- lookups --------------------------------------------------------------------------------
+    # --- lookups (indexed on first use: a case's facts are read, never changed, once loaded) -----
+
+    @cached_property
+    def latest_steps(self) -> dict[str, StepRecord]:
+        """{step code: its latest record that was not rejected}."""
+        latest = {}
+        for r in self.steps:  # in order of occurrence: the last one wins
+            if r.approval != "rejected":
+                latest[r.step] = r
+        return latest
+
+    @cached_property
+    def _finalised_by_kind(self) -> dict[str, list[tuple[Document, Version]]]:
+        out = defaultdict(list)
+        for d in self.documents:
+            if self.versions.get(d.pk):
+                out[d.kind].append((d, self.versions[d.pk][-1]))
+        return out
+
+    @cached_property
+    def _indexes(self) -> dict[str, dict]:
+        return {}
+
+    def index(self, name: str) -> dict:
+        """{pk: row} of the list field ``name`` (steps, documents, services, av_records …)."""
+        found = self._indexes.get(name)
+        if found is None:
+            found = self._indexes[name] = {r.pk: r for r in getattr(self, name)}
+        return found
+
+    @cached_property
+    def version_documents(self) -> dict[int, tuple[Document, Version]]:
+        """{version id: (its document, the version)}."""
+        docs = self.index("documents")
+        return {v.pk: (docs[d_id], v) for d_id, vs in self.versions.items() for v in vs if d_id in docs}
+
+    @cached_property
+    def receptions_elsewhere(self) -> dict:
+        """{AV id: AV record} of the complaint's reception recordings of no case or another case."""
+        avs = self.index("av_records")
+        return {r.av_id: r.av for r in self.receptions if r.av_id not in avs}
 
     def step(self, code: str) -> StepRecord | None:
-        found = [r for r in self.steps if r.step == code and r.approval != "rejected"]
-        return found[-1] if found else None
+        """The latest record of step ``code`` that was not rejected."""
+        return self.latest_steps.get(code)
 
     def finalised(self, kind: str) -> list[tuple[Document, Version]]:
         """(document, its current version) for each document of ``kind`` with a finalised version."""
-        return [(d, self.versions[d.pk][-1]) for d in self.documents if d.kind == kind and self.versions.get(d.pk)]
+        return list(self._finalised_by_kind.get(kind, ()))
 
     def document_kind(self, version_id: int) -> str | None:
-        for d in self.documents:
-            if any(v.pk == version_id for v in self.versions.get(d.pk, ())):
-                return d.kind
-        return None
+        found = self.version_documents.get(version_id)
+        return found[0].kind if found else None
+
+    @cached_property
+    def _values(self) -> dict:
+        return {}
 
     def value(self, name: str) -> tuple[datetime | None, str | None]:
-        """(time, record reference) of a named fact; (None, None) when it has not happened."""
+        """(time, record reference) of a named fact; (None, None) when it has not happened.
+        Worked out once per name (the clocks of a profile share their starting facts)."""
+        found = self._values.get(name)
+        if found is None:
+            found = self._values[name] = self._value(name)
+        return found
+
+    def _value(self, name: str) -> tuple[datetime | None, str | None]:
         if name == "case.started_at":
             return self.case.started_at, f"case:{self.case.pk}"
         if name == "start_approval.finalised_at":
             kinds = self.case.procedure_def.first.documents
             return self._first_finalised([d for d in self.documents if d.kind in kinds])
         if name == "act.ended_at":
-            ends = {s.code for s in self.case.procedure_def.steps if "archive" in s.next}
+            ends = self.case.procedure_def.archive_before
             done = [r for r in self.steps if r.step in ends and r.approval != "rejected"]
             last = max(done, key=lambda r: r.occurred_at, default=None)
             return (last.occurred_at, f"step:{last.pk}") if last else (None, None)
@@ -165,19 +217,34 @@ def load_many(cases, now: datetime | None = None) -> list[CaseFacts]:
 
     Rows of a case created between the first query and a later one are left out (they belong to
     no case listed), so each CaseFacts holds only rows of its own case. A new source of facts is
-    one more query here, grouped by case like the others, and one more field of CaseFacts."""
+    one more query here, grouped by case like the others, and one more field of CaseFacts.
+
+    The cyclic garbage collector is paused meanwhile (lawtrail.gcpause: it would otherwise run
+    over and over across the rows loaded, all still in use)."""
+    with paused_gc():
+        return _load_many(cases, now)
+
+
+def _load_many(cases, now: datetime | None) -> list[CaseFacts]:
     listed = list(cases.select_related("bureau", "complaint").order_by("pk"))
     if not listed:
         return []
     now = now or timezone.now()
     within = cases.values("pk")
     by_case = {c.pk: c for c in listed}
-    steps = defaultdict(list)
-    for r in (StepRecord.objects.filter(case_id__in=within).prefetch_related(Prefetch("handlers"))
-              .order_by("occurred_at", "id")):
+    steps, step_case = defaultdict(list), {}
+    for r in StepRecord.objects.filter(case_id__in=within).order_by("occurred_at", "id"):
         if r.case_id in by_case:
             r.case = by_case[r.case_id]
             steps[r.case_id].append(r)
+            step_case[r.pk] = r.case_id
+    # the handlers as ids from the link table: prefetch_related would tie each step to a queryset in
+    # a reference cycle, left for the garbage collector (lawtrail.gcpause), and no rule needs more
+    handlers = defaultdict(dict)
+    for step_id, staff_id in (StepRecord.handlers.through.objects.filter(steprecord__case_id__in=within)
+                              .order_by("id").values_list("steprecord_id", "staff_id")):
+        if step_id in step_case:
+            handlers[step_case[step_id]].setdefault(step_id, []).append(staff_id)
     documents, doc_case = defaultdict(list), {}
     for d in Document.objects.filter(case_id__in=within).order_by("created_at", "id"):
         if d.case_id in by_case:
@@ -225,7 +292,7 @@ def load_many(cases, now: datetime | None = None) -> list[CaseFacts]:
             for case_id in complaint_cases.get(link.complaint_id, ()):
                 receptions[case_id].append(link)
     calendar = Calendar.from_db()
-    return [CaseFacts(case=c, now=now, calendar=calendar, steps=steps[c.pk], documents=documents[c.pk],
+    return [CaseFacts(case=c, now=now, calendar=calendar, steps=steps[c.pk], handlers=dict(handlers[c.pk]), documents=documents[c.pk],
                       versions=dict(versions[c.pk]), signatures=dict(signatures[c.pk]),
                       refusals=dict(refusals[c.pk]), services=services[c.pk], av_records=av_records[c.pk],
                       remote={av.pk: remote.get(av.pk) for av in av_records[c.pk]},

@@ -32,7 +32,7 @@ from ..facts import CaseFacts
 STATUSES = {"met": "符合", "pending": "待办", "overdue": "逾期", "broken": "违反", "not_applicable": "不适用"}
 
 
-@dataclass
+@dataclass(slots=True)  # some 50 per case on every re-check: slots make them cheaper to build and label
 class Finding:
     status: str
     message: str
@@ -74,6 +74,24 @@ def codes(params: dict, key: str, known, what: str, required: bool = True) -> tu
     return tuple(items)
 
 
+class FixedFinding(Finding):
+    """A finding shared by every case it concerns (profiles.Rule.not_applicable), so read only."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"共享的检查结论不可修改（{name}）")
+
+
+def fixed_finding(status: str, message: str, labels: tuple[str, str, str, str, str]) -> FixedFinding:
+    f = object.__new__(FixedFinding)
+    for name, value in zip(("status", "message", "due_at", "records", "rule", "kind", "severity", "cite", "text"),
+                           (status, message, None, (), *labels)):
+        object.__setattr__(f, name, value)
+    f.__post_init__()
+    return f
+
+
 class Kind:
     """Base class. ``PARAMS`` are the parameter names a profile may give (besides the common
     id, kind, severity, cite, text, procedures, when)."""
@@ -83,6 +101,18 @@ class Kind:
 
     def evaluate(self, facts: CaseFacts) -> Finding:
         raise NotImplementedError
+
+    def procedures(self) -> frozenset[str] | None:
+        """The procedures in whose cases this kind can find anything, or None for all. A rule is
+        not applicable to the cases of the others and is not evaluated for them."""
+        return None
+
+
+def procedures_with_steps(steps) -> frozenset[str]:
+    """The procedures that have one of the steps ``steps``: the only ones whose cases record them."""
+    from lawtrail.cases.procedures import PROCEDURES
+
+    return frozenset(code for code, p in PROCEDURES.items() if any(s.code in steps for s in p.steps))
 
 
 def late(delta) -> str:
@@ -108,5 +138,6 @@ from .deadline import Deadline  # noqa: E402
 from .documents import RequiredDocument, Signatures  # noqa: E402
 from .values import AllowedValues  # noqa: E402
 
-__all__ = ["KINDS", "STATUSES", "Finding", "Kind", "ParamError", "register", "require", "codes", "late",
+__all__ = ["KINDS", "STATUSES", "Finding", "FixedFinding", "Kind", "ParamError", "fixed_finding", "procedures_with_steps",
+           "register", "require", "codes", "late",
            "AllowedValues", "AvWithin24h", "Deadline", "RequiredDocument", "Signatures"]

@@ -14,7 +14,7 @@ import json
 from django.core.exceptions import ObjectDoesNotExist
 
 from ..facts import CaseFacts
-from . import Finding, Kind, ParamError, codes, register
+from . import Finding, Kind, ParamError, codes, procedures_with_steps, register
 from .fields import document_where, empty, matches, one_kind
 
 AV_FIELD, REASON_FIELD = "av_recorded", "av_not_recorded_reason"  # records.catalogue.av()
@@ -62,6 +62,9 @@ class RequiredAv(Kind):
             kind = one_kind(raw, "document")
             where = document_where(kind, {k: v for k, v in raw.items() if k != "document"}, "only_if")
             self.only_if = (kind, where)
+
+    def procedures(self) -> frozenset[str]:
+        return procedures_with_steps(self.steps)
 
     def evaluate(self, facts: CaseFacts) -> Finding:
         if self.only_if:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from ..calendar import BEIJING, CalendarUnknown, Duration, parse_duration
 from ..facts import CaseFacts, fact_name_problem
-from . import Finding, Kind, ParamError, late, register, require
+from . import Finding, Kind, ParamError, late, procedures_with_steps, register, require
 
 
 def _facts(params: dict, key: str, required: bool = True) -> tuple[str, ...]:
@@ -30,6 +30,17 @@ def _duration(params: dict, key: str) -> Duration:
 def _first(facts: CaseFacts, names) -> tuple[datetime, str] | None:
     done = [(t, ref) for t, ref in (facts.value(n) for n in names) if t is not None]
     return min(done) if done else None
+
+
+def _step_procedures(names) -> frozenset[str] | None:
+    """The procedures in which one of the facts ``names`` can happen, if all are steps (else None)."""
+    steps = set()
+    for name in names:
+        source, _, code = name.partition(".")[0].partition(":")
+        if source != "step":
+            return None
+        steps.add(code)
+    return procedures_with_steps(steps)
 
 
 def _at(t: datetime) -> str:
@@ -87,6 +98,9 @@ class Deadline(Kind):
         self.suspension = params.get("suspension")
         if self.suspension is not None and (not isinstance(self.suspension, str) or not self.suspension.strip()):
             raise ParamError("suspension", "应写明法律规定不计入该期限的情形（原文）")
+
+    def procedures(self) -> frozenset[str] | None:  # a clock runs only once its start has happened
+        return _step_procedures([self.start])
 
     @property
     def extendable(self) -> bool:
@@ -187,6 +201,9 @@ court application, a hearing notified but not held). Pending findings carry no
             raise ParamError("at_least", "须且只能给出 at_least（至少间隔）或 after（期间届满后）之一")
         self.key = given[0]
         self.period = _duration(params, self.key)
+
+    def procedures(self) -> frozenset[str] | None:  # either act happening matters (the second alone breaks it)
+        return _step_procedures([self.start, *self.ends])
 
     def earliest(self, facts: CaseFacts, started: datetime) -> datetime:
         end = facts.calendar.due(started, self.period)

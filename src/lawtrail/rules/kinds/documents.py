@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..facts import CaseFacts
-from . import Finding, Kind, ParamError, codes, register
+from . import Finding, Kind, ParamError, codes, procedures_with_steps, register
 
 
 @register
@@ -21,22 +21,23 @@ class RequiredDocument(Kind):
         steps = {s.code for p in PROCEDURES.values() for s in p.steps}
         self.steps = codes(params, "step", steps, "环节")
         self.kinds = codes(params, "document", KINDS, "文书种类")
+        self.titles = "或".join(f"《{KINDS[k].title}》" for k in self.kinds)
+
+    def procedures(self) -> frozenset[str]:
+        return procedures_with_steps(self.steps)
 
     def evaluate(self, facts: CaseFacts) -> Finding:
-        from lawtrail.records.catalogue import KINDS
-
-        records = [facts.step(s) for s in self.steps]
-        records = [r for r in records if r is not None]
+        latest = facts.latest_steps  # the commonest kind of a profile: kept to dictionary lookups
+        records = [latest[s] for s in self.steps if s in latest]
         if not records:
             return Finding("not_applicable", "本案未记录该环节")
-        titles = "或".join(f"《{KINDS[k].title}》" for k in self.kinds)
         found = [d for k in self.kinds for d, _ in facts.finalised(k)]
         refs = tuple(f"step:{r.pk}" for r in records)
         if found:
-            return Finding("met", f"已制作{titles}", records=refs + tuple(f"document:{d.pk}" for d in found))
+            return Finding("met", f"已制作{self.titles}", records=refs + tuple(f"document:{d.pk}" for d in found))
         if facts.case.status == "closed":
-            return Finding("broken", f"案件已办结，缺少已定稿的{titles}", records=refs)
-        return Finding("pending", f"尚缺已定稿的{titles}", records=refs)
+            return Finding("broken", f"案件已办结，缺少已定稿的{self.titles}", records=refs)
+        return Finding("pending", f"尚缺已定稿的{self.titles}", records=refs)
 
 
 @register

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from ..calendar import BEIJING, CalendarUnknown
 from ..facts import CaseFacts
-from . import Finding, Kind, ParamError, codes, late, register
+from . import Finding, Kind, ParamError, codes, late, procedures_with_steps, register
 from .deadline import _at, _facts, _first
 
 
@@ -37,6 +37,9 @@ class NotAtNightOrHoliday(Kind):
             raise ParamError("night", f"夜间“{night}”的格式应为“时:分-时:分”（北京时间，如 22:00-06:00）")
         self.night = night
         self.begins, self.ends = time(int(m[1]), int(m[2])), time(int(m[3]), int(m[4]))
+
+    def procedures(self) -> frozenset[str]:
+        return procedures_with_steps(self.steps)
 
     def at_night(self, t: time) -> bool:
         if self.begins < self.ends:
