@@ -187,6 +187,8 @@ BREAKS = [
            procedure="coercive_measure"),
     # 001 第二十一条第二款: 排除妨碍、恢复原状 on AV — only 001 says so
     broken("no_removal_av", {"001": {"av-removal-restoration": "broken"}}, procedure="compulsory_execution"),
+    # 001 第五条第二款 “谁执法、谁记录”: only 001 says so
+    broken("recorded_by_another", {"001": {"recorder-among-handlers": "broken"}}),
     # 003 第五条: the counter under video surveillance; a phone's picture is not the surveillance system
     broken("counter_phone_only", {"003": {"counter-video-surveillance": "broken"}}, procedure="licence"),
 ]

@@ -257,10 +257,10 @@ TABLE: dict[str, dict[str, Entry]] = {
         "第三条": P("行政执法的定义：许可、处罚、强制、检查、征收征用", SCOPE_ACTS + "；征收征用为 expropriation 程序", PROC),
         "第四条": P("全过程记录的定义；文字记录包括投诉举报记录、物品处理记录等",
                    STAGES_NOTE + "；投诉举报登记表、物品处理记录为文书种类", PROC, CATALOGUE, MEDIA),
-        "第五条": P("记录原则；谁执法、谁记录",
-                   "记录环节的人须持有效执法证，承办人须为本机关持有效执法证的执法人员（cases/actions.py record_step）；"
-                   "音像记录写明拍摄人（AvRecord.recorded_by）", CASE_ACTIONS, MEDIA,
-                   todo="记录人须为该环节承办人之一：record_step 目前不要求（产品改动，不是规则）"),
+        "第五条": R("记录原则；谁执法、谁记录",
+                   "环节的记录人不是该环节的执法人员时提示（警示）；记录环节的人须持有效执法证，承办人须为本机关持有效"
+                   "执法证的执法人员（cases/actions.py record_step）；音像记录写明拍摄人（AvRecord.recorded_by）",
+                   CASE_ACTIONS, MEDIA),
         "第六条": R("依申请事项的记录", APPLICATION_NOTE, PROC, CATALOGUE),
         "第七条": R("依职权启动：审批、紧急时24小时内补报、文书内容",
                    "启动审批表的各项内容为必填栏（catalogue START）", CATALOGUE),
