@@ -42,9 +42,13 @@ def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+INFO = "(参考)"  # the goal of a figure shown for comparison only: no verdict
+
+
 def row(name: str, ours: float, unit: str, base: float, base_name: str, goal: str, met: bool) -> str:
+    verdict = "" if goal == INFO else "达标" if met else "未达标"
     return (f"{name:<44} {ours:>12,.0f} {unit:<10} | {base_name:<34} {base:>12,.0f} {unit:<10} "
-            f"| {goal:<14} {'达标' if met else '未达标'}")
+            f"| {goal:<14} {verdict}").rstrip()
 
 
 def rounds_rows(name: str, unit: str, ours: list[float], base: list[float], base_name: str, goal: str,

@@ -169,7 +169,7 @@ class Calendar:
 
     def due(self, start: datetime, duration: Duration, suspensions: Iterable[tuple[datetime, datetime]] = ()) -> datetime:
         """When a limit of ``duration`` that starts at ``start`` runs out (see the module's rules)."""
-        spans = sorted((a, b) for a, b in suspensions if b > a)
+        spans = sorted((a, b) for a, b in suspensions if b > a) if suspensions else ()
         if duration.unit == "hours":
             due = start + timedelta(hours=duration.amount)
             for a, b in spans:  # each suspension that begins before the (moving) limit pushes it
@@ -177,7 +177,7 @@ class Calendar:
                     due += b - max(a, start)
             return due
         local = start.astimezone(BEIJING).date()
-        days = [(a.astimezone(BEIJING).date(), b.astimezone(BEIJING).date()) for a, b in spans]
+        days = [(a.astimezone(BEIJING).date(), b.astimezone(BEIJING).date()) for a, b in spans] if spans else ()
         last = self._count(local, duration.amount, working=duration.unit == "working_days", suspensions=days)
         return datetime.combine(last + timedelta(days=1), time(0), tzinfo=BEIJING)
 
