@@ -5,8 +5,8 @@
 manifest of their facts and hashes and the ledger's inclusion proofs of each record and each
 original (ledger/proofs.py: checkable on a machine without lawtrail's database), and drafts the
 case's 视听资料证据说明 (records/catalogue.py av_evidence_statement) filled in from the manifest,
-for the officer to complete and finalise. The rule ``evidence_statement`` (rules/kinds/) then wants
-every such statement finalised before the case ends.
+for the officer to complete and finalise. The 002 rule ``av-evidence-statement`` (kind
+``drafts_finalised``) then wants every such statement finalised before the case ends.
 
 Steps, so that a failure leaves nothing behind:
 1. check who exports and what (the case's own records, a known medium, a purpose);
@@ -36,6 +36,7 @@ from lawtrail.access.models import Staff
 from lawtrail.cases.models import Case
 from lawtrail.ledger import checkpoints
 from lawtrail.ledger import store as ledger
+from lawtrail.records.catalogue import KINDS
 
 from . import ingest
 from .actions import _actor, may_upload
@@ -43,7 +44,7 @@ from .models import AvRecord
 from .storage import get_store
 
 MAX_RECORDS = 200
-MEDIA = {"disc": "光盘", "usb": "U盘", "hard_disk": "移动硬盘", "other": "其他"}  # = the statement's choices
+MEDIA = dict(KINDS["av_evidence_statement"].field("medium").choices)  # the statement's 存储媒介
 METHOD = ("从行政执法全过程记录系统导出音像资料原件，未经剪辑、压缩或转码；每个原件的 SHA-256、SM3 与入库时记录的一致，"
           "并附账本包含性证明（proofs/ 目录，可用 lawtrail verify-proof 在其他计算机上核验）。")
 BLOCK = 1024 * 1024

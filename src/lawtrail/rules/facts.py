@@ -97,6 +97,8 @@ class CaseFacts:
     circumstances: list[RetentionCircumstance] = field(default_factory=list)  # on the case or its AV, by noted_at
     receptions: list[ReceptionRecording] = field(default_factory=list)  # AV of the complaint's reception, by linked_at
     access_requests: list[AccessRequest] = field(default_factory=list)  # 查阅、复制申请, by received_at
+    _indexes: dict = field(default_factory=dict, init=False, repr=False)  # index(): name → {pk: row}
+    _values: dict = field(default_factory=dict, init=False, repr=False)   # value(): fact name → (time, ref)
 
     # --- lookups (indexed on first use: a case's facts are read, never changed, once loaded) -----
 
@@ -116,10 +118,6 @@ class CaseFacts:
             if self.versions.get(d.pk):
                 out[d.kind].append((d, self.versions[d.pk][-1]))
         return out
-
-    @cached_property
-    def _indexes(self) -> dict[str, dict]:
-        return {}
 
     def index(self, name: str) -> dict:
         """{pk: row} of the list field ``name`` (steps, documents, services, av_records …)."""
@@ -151,10 +149,6 @@ class CaseFacts:
     def document_kind(self, version_id: int) -> str | None:
         found = self.version_documents.get(version_id)
         return found[0].kind if found else None
-
-    @cached_property
-    def _values(self) -> dict:
-        return {}
 
     def value(self, name: str) -> tuple[datetime | None, str | None]:
         """(time, record reference) of a named fact; (None, None) when it has not happened.
@@ -292,8 +286,8 @@ def _load_many(cases, now: datetime | None) -> list[CaseFacts]:
             for case_id in complaint_cases.get(link.complaint_id, ()):
                 receptions[case_id].append(link)
     calendar = Calendar.from_db()
-    return [CaseFacts(case=c, now=now, calendar=calendar, steps=steps[c.pk], handlers=dict(handlers[c.pk]), documents=documents[c.pk],
-                      versions=dict(versions[c.pk]), signatures=dict(signatures[c.pk]),
+    return [CaseFacts(case=c, now=now, calendar=calendar, steps=steps[c.pk], handlers=dict(handlers[c.pk]),
+                      documents=documents[c.pk], versions=dict(versions[c.pk]), signatures=dict(signatures[c.pk]),
                       refusals=dict(refusals[c.pk]), services=services[c.pk], av_records=av_records[c.pk],
                       remote={av.pk: remote.get(av.pk) for av in av_records[c.pk]},
                       suspensions=suspensions[c.pk], extensions=extensions[c.pk], fine_payments=payments[c.pk],

@@ -89,7 +89,8 @@ class Rule:
         return f"{name} {self.cite['article']}"
 
     @cached_property
-    def _labels(self) -> tuple[str, str, str, str, str]:
+    def labels(self) -> tuple[str, str, str, str, str]:
+        """What names a finding of this rule: Finding's rule, kind, severity, cite and text."""
         return self.id, self.kind.code, self.severity, self.citation, self.text
 
     @cached_property
@@ -105,7 +106,7 @@ class Rule:
     @cached_property
     def not_applicable(self) -> Finding:
         """The finding of every case the rule does not apply to: one, shared (read only)."""
-        return fixed_finding("not_applicable", "本案不适用该规则", self._labels)
+        return fixed_finding("not_applicable", "本案不适用该规则", self.labels)
 
     def applies(self, facts: CaseFacts) -> bool:
         case = facts.case
@@ -116,13 +117,11 @@ class Rule:
     def evaluate(self, facts: CaseFacts) -> Finding:
         if not self.applies(facts):
             return self.not_applicable
-        f = self.kind.evaluate(facts)
-        f.rule, f.kind, f.severity, f.cite, f.text = self._labels  # label(), inlined: some 50 a case
-        return f
+        return self.label(self.kind.evaluate(facts))
 
     def label(self, f: Finding) -> Finding:
         """``f``, a finding of this rule's kind, named with the rule, its severity and citation."""
-        f.rule, f.kind, f.severity, f.cite, f.text = self._labels
+        f.rule, f.kind, f.severity, f.cite, f.text = self.labels
         return f
 
 

@@ -42,8 +42,7 @@ def describe(f: CaseFacts, refs) -> dict[str, tuple[str, list | None]]:
         elif kind == "version" and pk in f.version_documents:
             d, v = f.version_documents[pk]
             label, target = f"文书：{doc_title(d)} 第{v.version}版", ["document", d.pk]
-        elif kind == "service" and pk in f.index("services") and f.index("services")[pk].version_id in f.version_documents:
-            s = f.index("services")[pk]
+        elif kind == "service" and (s := f.index("services").get(pk)) and s.version_id in f.version_documents:
             d, _ = f.version_documents[s.version_id]
             label, target = f"送达：{doc_title(d)}（{s.get_method_display()}，{_at(s.served_at)}）", ["document", d.pk]
         elif kind in ("av", "av_record") and pk in f.index("av_records"):

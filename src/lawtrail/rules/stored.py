@@ -127,8 +127,7 @@ def _decode(case_id: int, profile_name: str, stored: dict, computed_at: datetime
         code, message, *rest = row
         due_at = rest[0] if rest else None
         findings.append(Finding(CODE_STATUSES[code], message, parse_datetime(due_at) if due_at else None,
-                                tuple(rest[1]) if len(rest) > 1 else (), rule=rule.id, kind=rule.kind.code,
-                                severity=rule.severity, cite=rule.citation, text=rule.text))
+                                tuple(rest[1]) if len(rest) > 1 else (), *rule.labels))
     names = {k: (label, target) for k, (label, target) in stored["n"].items()}
     return Result(case_id, findings, names, computed_at)
 
@@ -163,13 +162,13 @@ def _store(computed: dict[int, tuple[Result, dict]], gens: dict[int, int], now: 
             rows = rows.select_for_update(skip_locked=True, no_key=True)
         now_rows = {cid: (gen, text) for cid, gen, text in rows.values_list("case_id", "generation", "findings")}
         kept = [cid for cid in sorted(computed) if cid in now_rows and now_rows[cid][0] == gens[cid]]
-        changed = [cid for cid in kept if now_rows[cid][1] != texts[cid]]
+        changed = {cid for cid in kept if now_rows[cid][1] != texts[cid]}
         digest, at = engine(), ops.adapt_datetimefield_value(now)
         whole, same = [], []
         for cid in kept:
             pending = [x.due_at for x in computed[cid][0].findings if x.status == "pending" and x.due_at]
             until = ops.adapt_datetimefield_value(min(pending, default=None))
-            if now_rows[cid][1] != texts[cid]:
+            if cid in changed:
                 whole.append((gens[cid], digest, at, texts[cid], until, cid, gens[cid]))
             else:
                 same.append((gens[cid], digest, at, until, cid, gens[cid]))

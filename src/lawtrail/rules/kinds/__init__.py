@@ -22,6 +22,7 @@ kind is adding a module (or a class in one) — nothing else to edit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields  # "fields" is also the kinds module fields.py
 from datetime import datetime
 
 from importlib import import_module
@@ -85,9 +86,8 @@ class FixedFinding(Finding):
 
 def fixed_finding(status: str, message: str, labels: tuple[str, str, str, str, str]) -> FixedFinding:
     f = object.__new__(FixedFinding)
-    for name, value in zip(("status", "message", "due_at", "records", "rule", "kind", "severity", "cite", "text"),
-                           (status, message, None, (), *labels)):
-        object.__setattr__(f, name, value)
+    for each, value in zip(dataclass_fields(Finding), (status, message, None, (), *labels), strict=True):
+        object.__setattr__(f, each.name, value)
     f.__post_init__()
     return f
 

@@ -39,9 +39,6 @@ class FinePaid(Deadline):
         self.start, self.ends, self.by_party = f"service:{self.decision}.served_at", (), False
         self._clock_params(params)
 
-    def procedures(self) -> None:  # the clock starts at the decision's service, not at a step
-        return None
-
     def fine(self, facts: CaseFacts) -> tuple[Decimal, str] | None:
         found = facts.finalised(self.decision)
         if not found:

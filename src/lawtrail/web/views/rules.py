@@ -113,8 +113,7 @@ class _Counted(Paginator):
 def _finding(d, rules: dict) -> Finding:
     """A stored due finding as a Finding, with its rule's severity, citation and words."""
     rule = rules.get(d.rule)
-    return Finding(d.status, d.message, d.due_at, rule=d.rule, kind=rule.kind.code if rule else "",
-                   severity=rule.severity if rule else "", cite=rule.citation if rule else "", text=rule.text if rule else "")
+    return Finding(d.status, d.message, d.due_at, (), *(rule.labels if rule else (d.rule, "", "", "", "")))
 
 
 @staff_view(SEES)
