@@ -17,6 +17,7 @@ from .calendars import PLAIN_WEEK_YEARS
 def _own_keys(settings, tmp_path):
     """Each test signs with keys of its own, created on first use like at first start."""
     settings.LAWTRAIL_KEYS_DIR = tmp_path / "keys"
+    settings.LAWTRAIL_WITNESS_DIR = tmp_path / "witness"  # checkpoints witnessed by one test stay its own
     # Personas are built per test; PBKDF2's deliberate slowness would dominate the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     keys.load.cache_clear()

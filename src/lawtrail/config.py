@@ -141,6 +141,71 @@ def _media_store(env: dict[str, str]) -> tuple[str, S3Config | None]:
     )
 
 
+_WITNESS_S3_VARS = ("LAWTRAIL_WITNESS_S3_ENDPOINT", "LAWTRAIL_WITNESS_S3_REGION", "LAWTRAIL_WITNESS_S3_ACCESS_KEY",
+                    "LAWTRAIL_WITNESS_S3_SECRET_KEY")
+
+
+def _witness(env: dict[str, str], data_dir: Path, media_s3: S3Config | None) -> tuple[Path | None, S3Config | None]:
+    """Where each checkpoint is also written, outside the database (ledger/witness.py).
+
+    The S3 witness takes its endpoint, region and keys from LAWTRAIL_WITNESS_S3_* and, for each one
+    not set, from the media store's LAWTRAIL_S3_* (when the media are in S3). A key of its own
+    that may write but not delete is better: see the README.
+    """
+    raw_bucket = env.get("LAWTRAIL_WITNESS_S3_BUCKET", "")
+    bucket = raw_bucket.strip()
+    s3 = None
+    if not bucket:
+        stray = [n for n in _WITNESS_S3_VARS if env.get(n, "").strip()]
+        if stray:
+            raise ConfigError(f"{stray[0]} 已设置，但没有设置 LAWTRAIL_WITNESS_S3_BUCKET：检查点不会写入见证存储桶。"
+                              "请设置 LAWTRAIL_WITNESS_S3_BUCKET，或删除该变量")
+    else:
+        if (not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket) or ".." in bucket
+                or re.fullmatch(r"[0-9.]+", bucket)):
+            raise ConfigError(f"LAWTRAIL_WITNESS_S3_BUCKET={raw_bucket!r} 无效：存储桶名应为 3–63 个小写字母、数字、"
+                              "点或连字符，以字母或数字开头和结尾")
+
+        def inherit(own: str, media: str | None, what: str) -> str:
+            v = env.get(own, "")
+            if v.strip():
+                return v
+            if media is not None:
+                return media
+            raise ConfigError(f"{own} 未设置：设置了 LAWTRAIL_WITNESS_S3_BUCKET 时必须提供{what}"
+                              "（音像文件也存在 S3 时可沿用 LAWTRAIL_S3_* 的设置）")
+
+        endpoint = _endpoint("LAWTRAIL_WITNESS_S3_ENDPOINT",
+                             inherit("LAWTRAIL_WITNESS_S3_ENDPOINT", media_s3 and media_s3.endpoint, "见证存储的地址"))
+        raw_region = env.get("LAWTRAIL_WITNESS_S3_REGION", "").strip() or (media_s3.region if media_s3 else "us-east-1")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", raw_region):
+            raise ConfigError(f"LAWTRAIL_WITNESS_S3_REGION={raw_region!r} 无效：应为区域名，例如 us-east-1")
+        keys = []
+        for own, media in (("LAWTRAIL_WITNESS_S3_ACCESS_KEY", media_s3 and media_s3.access_key),
+                           ("LAWTRAIL_WITNESS_S3_SECRET_KEY", media_s3 and media_s3.secret_key)):
+            v = inherit(own, media, "密钥")
+            if re.search(r"\s", v) or len(v) > 256:  # the value is never shown: it is a credential
+                raise ConfigError(f"{own} 无效：含空白字符或超过 256 个字符（出于安全不显示其值）")
+            keys.append(v)
+        if media_s3 is not None and (media_s3.endpoint, media_s3.bucket) == (endpoint, bucket):
+            # The witness is there to survive what happens to the system's own storage.
+            raise ConfigError(f"LAWTRAIL_WITNESS_S3_BUCKET={bucket!r} 无效：不能与音像文件的存储桶相同，"
+                              "见证应另用一个存储桶（最好另一台服务器）")
+        s3 = S3Config(endpoint=endpoint, bucket=bucket, region=raw_region, access_key=keys[0], secret_key=keys[1])
+    raw_dir = env.get("LAWTRAIL_WITNESS_DIR", "")
+    if raw_dir.strip().lower() == "off":
+        if s3 is None:
+            # Without any witness a restored old database or a re-signed rewrite would pass verify.
+            raise ConfigError("LAWTRAIL_WITNESS_DIR=off 无效：只有设置了 LAWTRAIL_WITNESS_S3_BUCKET 时才能关闭见证目录，"
+                              "检查点必须至少写入一个数据库以外的见证位置")
+        return None, s3
+    if not raw_dir.strip():
+        return data_dir / "witness", s3
+    if "\0" in raw_dir or raw_dir != raw_dir.strip():
+        raise ConfigError(f"LAWTRAIL_WITNESS_DIR={raw_dir!r} 无效：应为一个目录路径（首尾不能有空白）")
+    return Path(raw_dir).expanduser().absolute(), s3
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -157,6 +222,8 @@ class Config:
     media_store: str = "filesystem"
     s3: S3Config | None = None
     digest_hour: int | None = 8  # None: no daily digest
+    witness_dir: Path | None = None  # load() defaults it to data_dir/witness; None only beside an S3 witness
+    witness_s3: S3Config | None = None
 
     @property
     def keys_dir(self) -> Path:
@@ -195,6 +262,7 @@ def load(env: dict[str, str] | None = None) -> Config:
     else:
         raise ConfigError(f"LAWTRAIL_DIGEST_HOUR={raw_digest!r} 无效：应为 0–23 之间的整数（北京时间几点发送每日提醒汇总），"
                           "或 off（不发送）")
+    witness_dir, witness_s3 = _witness(env, data_dir, s3)
     return Config(
         data_dir=data_dir,
         database=_database("LAWTRAIL_DATABASE_URL", raw_db) if raw_db else None,
@@ -210,4 +278,6 @@ def load(env: dict[str, str] | None = None) -> Config:
         media_store=media_store,
         s3=s3,
         digest_hour=digest_hour,
+        witness_dir=witness_dir,
+        witness_s3=witness_s3,
     )

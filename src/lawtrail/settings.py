@@ -140,6 +140,9 @@ LAWTRAIL_SM2 = CONFIG.sm2
 LAWTRAIL_CHECKPOINT_INTERVAL = CONFIG.checkpoint_interval
 LAWTRAIL_DIGEST_HOUR = CONFIG.digest_hour  # the daily reminder digest (rules.reminders); None: off
 LAWTRAIL_LEDGER_MAX_ENTRY_BYTES = CONFIG.max_entry_bytes
+# Where each checkpoint is also written (ledger/witness.py): a directory and/or an S3Config.
+LAWTRAIL_WITNESS_DIR = CONFIG.witness_dir
+LAWTRAIL_WITNESS_S3 = CONFIG.witness_s3
 # Media originals (lawtrail.media.storage.get_store): "filesystem" keeps them under MEDIA_ROOT.
 # The two *_KEY names are masked on Django's error pages like every setting named KEY or SECRET.
 LAWTRAIL_MEDIA_STORE = CONFIG.media_store

@@ -1,6 +1,9 @@
 """Shared helpers for ledger tests: fill a log, and tamper with it as an attacker with SQL access would."""
 
 from django.db import connection
+from django.test import TestCase
+
+from lawtrail.ledger import checkpoints
 
 from lawtrail.ledger.appendonly import unprotect_sql
 from lawtrail.ledger.store import append_many
@@ -21,3 +24,10 @@ def drop_triggers() -> None:
     for table in ("ledger_entry", "ledger_node", "ledger_tile", "ledger_checkpoint"):
         for stmt in unprotect_sql(connection.vendor, table):
             sql(stmt)
+
+
+def issue_witnessed():
+    """Issue a checkpoint as production does: committed, then written to the witnesses. (A test runs
+    inside a transaction that never commits, so the commit's callbacks are run here by hand.)"""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return checkpoints.issue()

@@ -13,18 +13,18 @@ from lawtrail.ledger import checkpoints, note, verify
 from lawtrail.ledger.entry import prepare, seal
 from lawtrail.ledger.models import Checkpoint, Entry
 
-from .helpers import drop_triggers, fill, sql
+from .helpers import drop_triggers, fill, issue_witnessed, sql
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def log():
-    """37 entries, checkpoints at 20 and at 37 entries."""
+    """37 entries, checkpoints at 20 and at 37 entries, both also in the witness directory."""
     fill(20)
-    checkpoints.issue()
+    issue_witnessed()
     fill(17, subject="case:demo-2")
-    checkpoints.issue()
+    issue_witnessed()
     drop_triggers()
 
 

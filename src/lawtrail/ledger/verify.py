@@ -9,7 +9,10 @@ One streaming pass in sequence order, O(log n) memory:
 3. every checkpoint: its signatures, its fields against its row, and its root against the root
    recomputed at its size;
 4. with ``against``: a checkpoint kept outside the system must be extended by today's log —
-   checked with an RFC 9162 consistency proof built from the stored nodes.
+   checked with an RFC 9162 consistency proof built from the stored nodes;
+5. with ``witnesses`` (what ``lawtrail verify`` does by default): every checkpoint a witness holds
+   (witness.py) — a log shorter than one is a rollback, a root recomputed at its size that differs
+   is a rewrite; the newest witnessed file must also carry this log's valid signature.
 Checks that other apps register with ``register`` run afterwards (record rows, stored files).
 
 A problem caused by one already reported (a node above an altered entry) is not reported again.
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from . import checkpoints, keys, merkle, note, store
+from . import checkpoints, keys, merkle, note, store, witness
 from .entry import GENESIS_PREV, quote
 from .models import Checkpoint
 
@@ -89,7 +92,8 @@ def observe(marker: str, observer: Observer) -> None:
 
 
 def run(*, against: str | None = None, using: str = DEFAULT_DB_ALIAS,
-        progress: Callable[[int, int], None] | None = None, options: dict | None = None) -> Report:
+        progress: Callable[[int, int], None] | None = None, options: dict | None = None,
+        witnesses: list | None = None) -> Report:
     conn = connections[using]
     # PostgreSQL: one snapshot for the whole pass. SQLite: no transaction (it would take the
     # write lock and stall appends); the bound n keeps the pass consistent instead.
@@ -99,19 +103,22 @@ def run(*, against: str | None = None, using: str = DEFAULT_DB_ALIAS,
             with conn.cursor() as c:
                 c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         report = Report(options=dict(options or {}))
-        front = _entries_and_tree(report, using, progress)
+        held = _witness_listings(report, witnesses or [])
+        front = _entries_and_tree(report, using, progress, {x.size for _, found in held for x in found})
         _checkpoints(report, front, using)
         if against is not None:
             _against(report, against, front, using)
+        for w, found in held:
+            _witnessed(report, w, found, front)
         for checker in _checkers:
             checker(report, using)
     return report
 
 
-def _entries_and_tree(report: Report, using: str, progress) -> dict[int, bytes]:
-    """Steps 1-2. Returns {size: recomputed root} for every checkpointed size, plus the final one."""
+def _entries_and_tree(report: Report, using: str, progress, witnessed: set[int] = frozenset()) -> dict[int, bytes]:
+    """Steps 1-2. Returns {size: recomputed root} for every checkpointed and witnessed size, plus the final one."""
     n = store.size(using)
-    wanted = set(Checkpoint.objects.using(using).values_list("size", flat=True))
+    wanted = set(Checkpoint.objects.using(using).values_list("size", flat=True)) | witnessed
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
     sha256, hash_children, sm3_new = hashlib.sha256, merkle.hash_children, hashlib.new("sm3").copy
     observers = list(_observers)
@@ -320,3 +327,61 @@ def _against(report: Report, text: str, roots: dict[int, bytes], using: str) -> 
         report.add("against_inconsistent", where,
                    "一致性证明失败：今天的账本不是该外部检查点时账本的延续（账本被改写）")
     report.counts["against_proof_hashes"] = len(proof)
+
+
+def _witness_listings(report: Report, witnesses: list) -> list[tuple]:
+    """Each witness's checkpoints, read before the pass so that it computes the roots at their sizes."""
+    held = []
+    for w in witnesses:
+        try:
+            held.append((w, w.listing()))
+        except witness.WitnessError as e:
+            report.add("witness_unreadable", w.label, f"见证处无法读取，未能对照见证检查回滚和改写：{e}")
+    return held
+
+
+def _witnessed(report: Report, w, found: list, roots: dict[int, bytes]) -> None:
+    """Step 5: the log against every checkpoint witness ``w`` holds (``found``, newest first)."""
+    n = report.size
+    if not found:
+        if report.counts.get("checkpoints"):
+            report.add("witness_missing", w.label,
+                       f"见证处没有任何检查点，而数据库中有 {report.counts['checkpoints']} 个：见证位置设置有误或被清空，"
+                       "无法对照见证发现回滚或改写（若是新设置的见证位置，运行 lawtrail checkpoint 写入当前检查点）")
+        return
+    newest = found[0]
+    _newest_file(report, w, newest)
+    report.counts["witnessed"] = report.counts.get("witnessed", 0) + len(found)
+    report.notes.setdefault("witnesses", {})[w.label] = {"checkpoints": len(found), "newest_size": newest.size}
+    if newest.size > n:
+        report.add("witness_rollback", f"{w.label}（{newest.size} 条）",
+                   f"见证处保存的检查点记录了 {newest.size} 条，但账本只有 {n} 条：账本被回滚"
+                   "（恢复了旧的数据库副本，或删除了最新的条目）")
+    differ = [x for x in found if x.size <= n and roots.get(x.size) != x.root]
+    if differ:
+        first = differ[-1]  # the smallest size: where the rewritten history begins at the latest
+        report.add("witness_rewritten", f"{w.label}（{first.size} 条）",
+                   f"按现有条目重算的 {first.size} 条时的默克尔根与见证处保存的不同（一致性证明不成立，共 {len(differ)} 个"
+                   f"见证检查点不符）：账本被改写——即使改写后用真实密钥重新签名，也与见证不一致")
+
+
+def _newest_file(report: Report, w, newest) -> None:
+    """The newest witnessed file must be this log's checkpoint, validly signed, as its name says."""
+    where = f"{w.label}（{newest.size} 条）"
+    try:
+        text = w.read(newest.name)
+    except witness.WitnessError as e:
+        report.add("witness_unreadable", where, f"见证检查点无法读取：{e}")
+        return
+    ring = keys.current()
+    try:
+        cp, sigs = note.verify(text, ring.verifiers)
+    except note.NoteError as e:
+        report.add("witness_malformed", where, f"见证检查点文本无效：{e}")
+        return
+    if not note.accepted(sigs, ring.required):
+        report.add("witness_signature", where, "见证检查点的签名不是本系统的密钥签的，或已被改动")
+    elif cp.origin != ring.required[0]:
+        report.add("witness_origin", where, f"见证检查点属于另一个账本（{cp.origin}）：见证位置设置有误")
+    elif (cp.size, cp.root) != (newest.size, newest.root):
+        report.add("witness_malformed", where, "见证检查点的内容与其文件名记录的条目数或根哈希不同")
