@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from lawtrail.ledger import checkpoints
+from lawtrail.ledger.witness import WitnessError
 
 log = logging.getLogger("lawtrail.worker")
 
@@ -46,8 +47,11 @@ class Command(BaseCommand):
         from lawtrail.rules import jobs as rules_jobs  # stored findings, reminders, daily digests
 
         if once:
-            cp = checkpoints.issue(only_if_grown=True)
-            self.stdout.write("已签发检查点" if cp else "账本未增长，无需签发")
+            try:
+                cp = checkpoints.issue(only_if_grown=True)
+                self.stdout.write("已签发检查点" if cp else "账本未增长，无需签发")
+            except WitnessError as e:  # the other work goes on; the message says what to do
+                self.stderr.write(f"检查点未能写入见证：{e}")
             self.stdout.write(f"已生成 {jobs.run_pending()} 个播放副本")
             done = rules_jobs.run_round()
             self.stdout.write("规则检查：另一个后台进程正在运行" if done is None else
