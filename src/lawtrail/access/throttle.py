@@ -45,9 +45,9 @@ def locked(username: str) -> str | None:
 def ip_delay(failures: int) -> int:
     """Seconds an address waits after its ``failures``-th failure within the window."""
     beyond = failures - FREE_IP_FAILURES
-    if beyond < 0:
+    if beyond <= 0:
         return 0
-    return min(MAX_IP_DELAY, FIRST_IP_DELAY * 2 ** min(beyond, 16))
+    return min(MAX_IP_DELAY, FIRST_IP_DELAY * 2 ** min(beyond - 1, 16))
 
 
 def wait_seconds(ip: str) -> int:
@@ -57,8 +57,10 @@ def wait_seconds(ip: str) -> int:
     now = timezone.now()
     fails = list(LoginAttempt.objects.filter(ip=ip, succeeded=False, at__gte=now - WINDOW)
                  .order_by("-at").values_list("at", flat=True)[:FREE_IP_FAILURES + 16])
-    left = (fails[0] + timedelta(seconds=ip_delay(len(fails))) - now).total_seconds() if fails else 0
-    return max(0, math.ceil(left))
+    delay = ip_delay(len(fails))
+    if not delay:
+        return 0
+    return max(0, math.ceil((fails[0] + timedelta(seconds=delay) - now).total_seconds()))
 
 
 def slow_down_message(seconds: int) -> str:
