@@ -159,3 +159,13 @@ def test_a_password_rehashed_by_django_on_login_stays_proved(org, settings):
     assert User.objects.get(pk=org.zhang.pk).password.startswith("pbkdf2_")
     assert newest("access.password_rehashed").subject == f"user:{org.zhang.pk}"
     assert verify.run().ok
+
+
+def test_the_administrator_changes_his_own_password_through_the_action_and_stays_logged_in(org):
+    admin = Org.client_for(org.admin)
+    r = admin.post("/admin/password_change/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                                               "new_password2": NEW_PASSWORD})
+    assert r.status_code == 302
+    assert newest("access.password_set").subject == f"user:{org.admin.pk}"
+    assert admin.get("/admin/").status_code == 200, "his session survives his own change"
+    assert logs_in("wenlv.admin", NEW_PASSWORD) and verify.run().ok
