@@ -142,3 +142,11 @@ def test_he_edits_his_own_bureau_but_the_actions_refuse_him_anothers(org, other)
     assert r.status_code == 302
     org.bureau.refresh_from_db()
     assert org.bureau.name == "大连金普新区文化旅游局"
+
+
+def test_the_other_bureaus_administrator_is_bounded_the_same_way(org, other):
+    sifa = Org.client_for(other.admin)
+    page = sifa.get("/admin/access/staff/").content.decode()
+    assert "sifa.zhang" in page and "wenlv." not in page
+    assert sifa.get(f"/admin/auth/user/{org.chief.user_id}/password/").status_code == 404
+    assert sifa.get(f"/admin/access/staff/{other.zhang.pk}/change/").status_code == 200
