@@ -17,7 +17,7 @@ DEBUG = CONFIG.debug
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lawtrail.access.apps.LawtrailAdminConfig",  # Django admin, entered by role (access/site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -46,7 +46,9 @@ def test_changing_a_role_through_the_admin_is_recorded_and_takes_effect(org):
     assert r.status_code == 302, r.content.decode()[:2000]
     org.records.refresh_from_db()
     assert org.records.role == "supervisor"
-    assert Entry.objects.get(seq=org.records.ledger_seq).action == "access.staff_changed"
+    entry = Entry.objects.get(seq=org.records.ledger_seq)
+    assert entry.action == "access.role_changed"
+    assert entry.payload["role"] == {"from": "records_custodian", "to": "supervisor"}
 
 
 def test_editing_a_unit_in_the_admin_is_recorded_and_verifies(org):

@@ -110,8 +110,9 @@ class LoginAttempt(models.Model):
         indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["ip", "at"])]
 
 
-class ApiToken(models.Model):
-    """A bearer token for a device or another system. Only its SHA-256 is stored."""
+class ApiToken(Tracked):
+    """A bearer token for a device or another system. Only its SHA-256 is stored. Tracked: a
+    token planted or un-revoked behind the actions' back is named by verify."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="api_tokens",
                              verbose_name="账号")
@@ -120,6 +121,8 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField("创建时间")
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    tracked_fields = ("user", "name", "prefix", "digest", "created_at", "revoked_at")
 
     class Meta:
         verbose_name = verbose_name_plural = "接口令牌"

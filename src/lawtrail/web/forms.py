@@ -26,16 +26,22 @@ def show_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login plus lockout: a locked username or address is refused before the password
-    is even checked, and the refusal is a ledger entry like any failure."""
+    """Django's login plus throttling (access/throttle.py): an address still in its delay is
+    answered "请 N 秒后再试" (``retry_after``; the view makes it a 429) without a password being
+    checked; a locked username is refused before its password is even checked, and that refusal is
+    a ledger entry like any failure. The admin site logs in here too (access/site.py)."""
 
     error_messages = {**AuthenticationForm.error_messages,
                       "invalid_login": "用户名或密码不正确，请重新输入。", "inactive": "该账号已停用。"}
+    retry_after = 0
 
     def clean(self):
         username = (self.cleaned_data.get("username") or "")[:150]
         ip = (self.request.META.get("REMOTE_ADDR") or "")[:64] if self.request else ""
-        refusal = throttle.refusal(username, ip)
+        self.retry_after = throttle.wait_seconds(ip)
+        if self.retry_after:
+            raise ValidationError(throttle.slow_down_message(self.retry_after), code="throttled")
+        refusal = throttle.locked(username)
         if refusal:
             throttle.note(username, ip, succeeded=False)
             append(actor="anonymous", action="auth.login_locked", subject=f"username:{username}"[:200],

@@ -1,14 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import LoginForm
+from .login import LoginView
 from .views import audit, cases, clocks, complaints, devices, documents, media, rules, work
 from .views import access_requests, av_register, evidence
 
 urlpatterns = [
     path("", work.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=LoginForm,
-                                                redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", cases.case_list, name="cases"),
     path("cases/new/", cases.case_new, name="case_new"),
