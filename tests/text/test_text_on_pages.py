@@ -63,3 +63,23 @@ def test_a_file_name_with_a_direction_override_is_refused_on_upload(org, zhang):
     assert r.status_code == 400
     message = r.json()["fields"]["filename"]
     assert "文件名" in message and "隐藏字符" in message
+
+
+def test_every_form_of_the_pages_applies_the_text_policy():
+    """A new page form that forgets ``TextPolicy`` fails here. Two are exempt: the login form (a
+    username is compared, not stored) and the document form, whose values pass records/values.py —
+    the same policy the API's documents get."""
+    import importlib
+    import pkgutil
+
+    from django import forms as django_forms
+
+    from lawtrail.web import document_forms, forms, views
+    from lawtrail.web.forms import TextPolicy
+
+    modules = [forms, document_forms] + [importlib.import_module(f"lawtrail.web.views.{m.name}")
+                                         for m in pkgutil.iter_modules(views.__path__)]
+    page_forms = {c for m in modules for c in vars(m).values()
+                  if isinstance(c, type) and issubclass(c, django_forms.Form) and c.__module__ == m.__name__}
+    assert len(page_forms) > 20
+    assert {c.__name__ for c in page_forms if not issubclass(c, TextPolicy)} == {"LoginForm", "DocumentForm"}
