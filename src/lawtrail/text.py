@@ -49,7 +49,7 @@ def normalise(value: str) -> str:
 
 def problem(value: str, kind: str = TEXT) -> str | None:
     """What is wrong with already normalised ``value`` under ``kind``, in Chinese, or None."""
-    if m := _SURROGATE.search(value):
+    if _SURROGATE.search(value):
         return "含有无效的字符（不成对的代理项），请重新输入"
     if m := _CONTROL.search(value):
         return f"含有不可见的控制字符 {_describe(m.group())}，请删除后重新输入"
