@@ -482,6 +482,7 @@ def record_fine_payment(*, by: Staff, case: Case, amount, paid_at: datetime | No
         amount = Decimal(str(amount).strip())
         if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
             raise InvalidOperation
+        amount = amount.quantize(Decimal("0.01"))  # the column's scale, for the payload's copy too
     except (InvalidOperation, ValueError):
         errors["amount"] = "缴纳金额应为大于零的数字，最多精确到分"
     if channel not in FinePayment.CHANNELS:

@@ -20,18 +20,30 @@ inserts the row with that entry's number, so the row never needs an UPDATE and i
 both UPDATE and DELETE. ``check_rows`` compares each such row with its entry and names entries
 whose row is gone.
 
+Every value is brought to the form the database gives back (``db_form``) before it is written to
+the row and to the entry: a fine of ``5000`` is kept as ``Decimal("5000.00")`` in both, not
+``5000.00`` in the row and ``"5000"`` in the ledger — a difference that would make verify report
+tampering forever, since the ledger is append-only. Typed text passes the one text policy
+(``lawtrail.text``) on the way: a single-line field is a name, a multi-line one free text.
+
 The tables also refuse DELETE by trigger (``appendonly.protect(..., allow_update=True)``); this
 check still catches rows changed or deleted by someone who dropped the triggers.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.utils import timezone
+
+from lawtrail import text
 
 from .canonical import dumps, normalise
 from .store import Appended, append
@@ -39,7 +51,88 @@ from .store import Appended, append
 CHUNK = 2000
 
 
-class Tracked(models.Model):
+def db_form(field: models.Field, value):
+    """``value`` as the database will give it back for ``field``: what both the row and the
+    ledger entry must hold. Raises ValidationError (Django's Chinese message) for a value the
+    column cannot take."""
+    if value is None:
+        return None
+    if isinstance(field, models.ForeignKey):  # the column holds the target's key
+        field = field.target_field
+    value = field.to_python(value)  # "5000" → Decimal, "12" → 12, a date string → date …
+    if isinstance(field, models.DecimalField):  # numeric(max_digits, decimal_places) keeps a fixed scale
+        try:
+            return value.quantize(Decimal(1).scaleb(-field.decimal_places), context=field.context)
+        except InvalidOperation:
+            raise ValidationError(f"数值超出范围（最多 {field.max_digits} 位数字）") from None
+    if isinstance(field, models.DateTimeField) and timezone.is_naive(value):
+        # Django would store it read in the default zone (with a warning); the ledger refuses naive
+        # times, so it takes the same reading here, once, for both.
+        return timezone.make_aware(value, timezone.get_default_timezone())
+    return value
+
+
+def prepare(row: models.Model, names: Iterable[str], *, typed: bool = True) -> None:
+    """Bring ``row``'s fields ``names`` to their database form in place and, with ``typed``, put
+    its text through the text policy; raise ValidationError({field: 中文}) naming each field refused."""
+    errors: dict[str, list[str]] = {}
+    for field in row._meta.concrete_fields:
+        if field.name not in names:
+            continue
+        value = getattr(row, field.attname)
+        try:
+            value = db_form(field, value)
+            if typed and isinstance(value, str) and isinstance(field, (models.CharField, models.TextField)):
+                kind = text.TEXT if isinstance(field, models.TextField) else text.NAME
+                value = text.clean(value, str(field.verbose_name), kind)
+        except ValidationError as e:
+            errors[field.name] = [f"{field.verbose_name}：{m}" for m in e.messages]
+            continue
+        except text.TextError as e:
+            errors[field.name] = [str(e)]
+            continue
+        setattr(row, field.attname, value)
+    if errors:
+        raise ValidationError(errors)
+
+
+@functools.cache
+def _text_fields(model) -> frozenset[str]:
+    return frozenset(f.name for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField)))
+
+
+class _Prepared(models.Model):
+    """Tracked and recorded rows: every value in its database form and all text under the policy
+    before it is validated or written, whichever way it arrived (page, API, command)."""
+
+    class Meta:
+        abstract = True
+
+    def _kept_fields(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        prepare(self, {*self._kept_fields(), *_text_fields(type(self))})
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            self.prepare()
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        try:
+            super().clean_fields(exclude=[*(exclude or ()), *errors])
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
+
+class Tracked(_Prepared):
     ledger_seq = models.BigIntegerField("账本条目序号", null=True, editable=False)
 
     # Subclasses name the fields whose values the ledger keeps; m2m fields are kept as sorted ids.
@@ -48,6 +141,9 @@ class Tracked(models.Model):
 
     class Meta:
         abstract = True
+
+    def _kept_fields(self) -> tuple[str, ...]:
+        return self.tracked_fields
 
     def ledger_key(self) -> str:
         return f"{self._meta.label_lower}:{self.pk}"
@@ -61,13 +157,16 @@ class Tracked(models.Model):
         return normalise(state, where=self.ledger_key())
 
 
-class Recorded(models.Model):
+class Recorded(_Prepared):
     ledger_seq = models.BigIntegerField("账本条目序号", unique=True, editable=False)
 
     recorded_fields: tuple[str, ...] = ()  # every column a verifier must be able to trust
 
     class Meta:
         abstract = True
+
+    def _kept_fields(self) -> tuple[str, ...]:
+        return self.recorded_fields
 
     def recorded_state(self) -> dict:
         state = {name: getattr(self, self._meta.get_field(name).attname) for name in self.recorded_fields}
@@ -84,6 +183,10 @@ def record(*, actor: str, action: str, subject: str, rows: Iterable[Tracked] = (
     if not connections[using].in_atomic_block:
         raise RuntimeError("tracked.record() must run inside the action's transaction")
     rows = list(rows)
+    for r in rows:  # prepared when saved; a row changed by a queryset update() was not: its values too
+        prepare(r, r.tracked_fields, typed=False)
+    if create is not None:
+        create.prepare()  # before its state goes to the entry: row and entry get the same values
     body = {**(payload or {}), "rows": {r.ledger_key(): r.ledger_state() for r in rows}}
     if create is not None:
         body["created"] = {create._meta.label_lower: create.recorded_state()}

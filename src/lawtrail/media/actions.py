@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lawtrail import text
 from lawtrail.access import policy, roles
 from lawtrail.access.models import Staff, Unit
 from lawtrail.access.policy import Denied
@@ -57,6 +58,8 @@ def may_upload(by: Staff, case: Case | None) -> None:
 
 def clean_filename(name: str) -> str:
     name = (name or "").strip()
+    if (p := text.problem(name, text.NAME)) is not None:  # "clip\u202E4pm.exe" would show as "clipexe.mp4"
+        raise ValidationError({"filename": f"文件名{p}"})
     if not name or len(name) > 255 or FILENAME_BAD.search(name):
         raise ValidationError({"filename": "文件名无效（不能为空、超过 255 个字符或含控制字符、斜杠）"})
     return name

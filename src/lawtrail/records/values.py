@@ -12,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from lawtrail import text
+
 from .catalogue import DocumentKind, Field
 
 MAX_TEXT, MAX_LONGTEXT, MAX_ITEMS = 500, 20000, 500
@@ -28,15 +30,21 @@ def _empty(v: Any) -> bool:
     return v is None or v == "" or v == [] or v == {}
 
 
-def _text(f: Field, v: Any, limit: int) -> str:
+def _text(f: Field, v: Any, limit: int, kind: str = text.TEXT) -> str:
+    """Typed text under the one text policy (lawtrail/text.py): line breaks kept as LF (a browser
+    sends CR LF), control characters refused; ``text.NAME`` for names, numbers and file names."""
     if not isinstance(v, str):
         raise ValueError("应为文字")
-    v = v.strip()
+    v = text.normalise(v).strip()
     if len(v) > limit:
         raise ValueError(f"过长（最多 {limit} 字）")
-    if any(ord(c) < 32 and c not in "\n\t" for c in v):
-        raise ValueError("含有不可见的控制字符")
+    if (p := text.problem(v, kind)) is not None:
+        raise ValueError(p)
     return v
+
+
+def _name(f: Field, v: Any, limit: int) -> str:
+    return _text(f, v, limit, text.NAME)
 
 
 def _date(f: Field, v: Any) -> str:
@@ -100,14 +108,14 @@ def _citation(f: Field, v: Any) -> list[dict]:
             item = {"law": item, "article": ""}
         if not isinstance(item, dict) or not str(item.get("law", "")).strip():
             raise ValueError("每条法律依据须写明法律、法规或规章名称")
-        out.append({"law": _text(f, item["law"], 200), "article": _text(f, item.get("article", ""), 200)})
+        out.append({"law": _name(f, item["law"], 200), "article": _name(f, item.get("article", ""), 200)})
     return out
 
 
 def _person(f: Field, v: Any) -> dict:
     if not isinstance(v, dict) or not str(v.get("name", "")).strip():
         raise ValueError("须写明姓名")
-    return {k: _text(f, str(v.get(k, "")), 200) for k in ("name", "role", "contact")}
+    return {k: _name(f, str(v.get(k, "")), 200) for k in ("name", "role", "contact")}
 
 
 def _officers(f: Field, v: Any) -> list[dict]:
@@ -120,7 +128,7 @@ def _officers(f: Field, v: Any) -> list[dict]:
             raise ValueError("每名执法人员须写明姓名和执法证号")
         if not isinstance(o.get("shown"), bool):
             raise ValueError("须记录是否向当事人出示执法证件")
-        out.append({"name": _text(f, o["name"], 50), "certificate_no": _text(f, o["certificate_no"], 40),
+        out.append({"name": _name(f, o["name"], 50), "certificate_no": _name(f, o["certificate_no"], 40),
                     "shown": o["shown"]})
     return out
 
@@ -129,7 +137,7 @@ def _party(f: Field, v: Any) -> dict:
     if not isinstance(v, dict) or not str(v.get("name", "")).strip():
         raise ValueError("须写明当事人姓名或名称")
     keys = ("name", "kind", "identifier", "address", "contact", "representative")
-    return {k: _text(f, str(v.get(k, "") or ""), 200) for k in keys} | ({"id": int(v["id"])} if v.get("id") else {})
+    return {k: _name(f, str(v.get(k, "") or ""), 200) for k in keys} | ({"id": int(v["id"])} if v.get("id") else {})
 
 
 def _items(f: Field, v: Any) -> list[dict]:
@@ -139,14 +147,14 @@ def _items(f: Field, v: Any) -> list[dict]:
     for it in v:
         if not isinstance(it, dict) or not str(it.get("name", "")).strip():
             raise ValueError("每项物品须写明名称")
-        out.append({k: _text(f, str(it.get(k, "") or ""), 200) for k in ("name", "spec", "quantity", "unit", "note")})
+        out.append({k: _name(f, str(it.get(k, "") or ""), 200) for k in ("name", "spec", "quantity", "unit", "note")})
     return out
 
 
 def _file(f: Field, v: Any) -> dict:
     if not isinstance(v, dict) or not SHA256.fullmatch(str(v.get("sha256", ""))):
         raise ValueError("附件须以其 SHA-256 引用已保存的文件")
-    return {"sha256": v["sha256"], "name": _text(f, str(v.get("name", "")), 200)}
+    return {"sha256": v["sha256"], "name": _name(f, str(v.get("name", "")), 200)}
 
 
 CLEANERS = {

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
+from lawtrail import text
 from lawtrail.access import throttle
 from lawtrail.access.models import Staff, Unit
 from lawtrail.cases.models import SOURCES, Complaint, Party
@@ -15,6 +17,37 @@ from lawtrail.cases.procedures import ACT_TYPES, PROCEDURES, STAGES
 from lawtrail.ledger.store import append
 
 DT = {"type": "datetime-local"}
+
+
+class TextPolicy:
+    """Every text input of the form under the one text policy (lawtrail/text.py), with the field's
+    label in the message: a textarea is free text (CR LF from the browser kept as LF), any other
+    text input a name (one line, no hidden direction or zero-width characters). It replaces
+    Django's own NUL check, whose message does not say which field. Passwords are left as typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+                kind = text.TEXT if isinstance(field.widget, forms.Textarea) else text.NAME
+                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+                field.validators.append(_Policy(str(field.label or name), kind))
+
+    def clean(self):
+        data = super().clean()
+        for name, field in self.fields.items():
+            if isinstance(data.get(name), str) and any(isinstance(v, _Policy) for v in field.validators):
+                data[name] = text.normalise(data[name])
+        return data
+
+
+class _Policy:
+    def __init__(self, label: str, kind: str):
+        self.label, self.kind = label, kind
+
+    def __call__(self, value):
+        if isinstance(value, str) and (p := text.problem(text.normalise(value), self.kind)) is not None:
+            raise ValidationError(f"{self.label}{p}", code="text_policy")
 
 
 def show_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -61,7 +94,7 @@ class StaffChoice(forms.ModelMultipleChoiceField):
         return f"{s.name}（{s.certificate_no or '无执法证'}{note}）"
 
 
-class CaseForm(forms.Form):
+class CaseForm(TextPolicy, forms.Form):
     procedure = forms.ChoiceField(label="程序", choices=[(k, f"{ACT_TYPES[p.act_type]} · {p.title}") for k, p in PROCEDURES.items()])
     source = forms.ChoiceField(label="案件来源", choices=SOURCES.items())
     source_detail = forms.CharField(label="来源说明（移送/交办机关及文号、申请事项等）", required=False, max_length=200)
@@ -90,10 +123,11 @@ class CaseForm(forms.Form):
 
     # Party errors from register_party use the model's field names.
     PARTY_FIELDS = {"kind": "party_kind", "name": "party_name", "id_number": "party_id_number",
-                    "credit_code": "party_credit_code"}
+                    "credit_code": "party_credit_code", "address": "party_address", "contact": "party_contact",
+                    "representative": "party_representative"}
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(TextPolicy, forms.Form):
     received_at = forms.DateTimeField(label="收到时间", widget=forms.DateTimeInput(DT))
     channel = forms.ChoiceField(label="渠道", choices=Complaint.CHANNELS.items())
     anonymous = forms.BooleanField(label="匿名投诉举报", required=False)
@@ -103,17 +137,17 @@ class ComplaintForm(forms.Form):
     content = forms.CharField(label="投诉举报内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(TextPolicy, forms.Form):
     reason = forms.CharField(label="不予启动执法程序的理由（报机关负责人审批）", widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=2000)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(TextPolicy, forms.Form):
     notified_how = forms.ChoiceField(label="告知投诉举报人的方式", choices=Complaint.NOTIFY_METHODS.items())
     notified_at = forms.DateTimeField(label="告知时间", widget=forms.DateTimeInput(DT))
 
 
-class StepForm(forms.Form):
+class StepForm(TextPolicy, forms.Form):
     step = forms.ChoiceField(label="环节")
     occurred_at = forms.DateTimeField(label="实施时间（留空为现在）", required=False, widget=forms.DateTimeInput(DT))
     handlers = StaffChoice(label="执法人员", queryset=Staff.objects.none(), required=False,
@@ -126,13 +160,13 @@ class StepForm(forms.Form):
         self.fields["handlers"].queryset = _officers(staff.bureau_id)
 
 
-class DecideForm(forms.Form):
+class DecideForm(TextPolicy, forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "批准"), ("reject", "不予批准")], widget=forms.RadioSelect,
                                  label="审批")
     opinion = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(TextPolicy, forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "案号、案由、当事人、承办人"}))
     act_type = forms.ChoiceField(label="执法行为", required=False, choices=[("", "全部"), *ACT_TYPES.items()])

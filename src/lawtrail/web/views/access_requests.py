@@ -20,14 +20,14 @@ from lawtrail.ledger.models import Entry
 from lawtrail.rules.calendar import Calendar
 from lawtrail.rules.kinds.access_reply import consent_rule, reply_rule
 
-from ..forms import DT, show_errors
+from ..forms import DT, TextPolicy, show_errors
 from .common import posted_forms, staff_view
 
 HANDLES = roles.HANDLES_ACCESS_REQUESTS
 STATES = {"met": "按期答复", "broken": "超期答复", "pending": "待答复", "overdue": "逾期未答复"}
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(TextPolicy, forms.Form):
     case_number = forms.CharField(label="案号（申请查阅、复制其记录的案件）", max_length=60)
     requester_name = forms.CharField(label="申请人姓名或名称", max_length=100)
     requester_is_party = forms.BooleanField(label="申请人是本案当事人", required=False)
@@ -39,30 +39,30 @@ class RegisterForm(forms.Form):
     received_at = forms.DateTimeField(label="收到申请时间（答复期限自此起算）", widget=forms.DateTimeInput(DT))
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(TextPolicy, forms.Form):
     pass  # the consent is the head's act itself; its time is the server's
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(TextPolicy, forms.Form):
     reason = forms.CharField(label="延长答复期限的理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     told_at = forms.DateTimeField(label="告知申请人的时间（已告知的填写；未告知的，告知后另行记录）", required=False,
                                   widget=forms.DateTimeInput(DT))
 
 
-class ToldForm(forms.Form):
+class ToldForm(TextPolicy, forms.Form):
     told_at = forms.DateTimeField(label="告知申请人延长的时间", widget=forms.DateTimeInput(DT))
 
 
-class ConsultForm(forms.Form):
+class ConsultForm(TextPolicy, forms.Form):
     consulted = forms.CharField(label="征求意见的第三方或机关", max_length=200)
     started_at = forms.DateTimeField(label="征求意见开始", widget=forms.DateTimeInput(DT))
 
 
-class ConsultEndForm(forms.Form):
+class ConsultEndForm(TextPolicy, forms.Form):
     ended_at = forms.DateTimeField(label="征求意见结束（收到意见或答复期满）", widget=forms.DateTimeInput(DT))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(TextPolicy, forms.Form):
     replied_at = forms.DateTimeField(label="答复时间", widget=forms.DateTimeInput(DT))
     outcome = forms.ChoiceField(label="答复结果", choices=AccessRequest.OUTCOMES.items(), widget=forms.RadioSelect)
     withheld_ground = forms.ChoiceField(label="部分同意或不予提供的依据", required=False,

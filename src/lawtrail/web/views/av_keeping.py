@@ -14,21 +14,21 @@ from lawtrail.access import policy
 from lawtrail.media import actions, retention
 from lawtrail.media.models import CIRCUMSTANCES, AvRecord, ReceptionRecording, RetentionCircumstance
 
-from ..forms import show_errors
+from ..forms import TextPolicy, show_errors
 
 
-class RetentionForm(forms.Form):
+class RetentionForm(TextPolicy, forms.Form):
     retention = forms.ChoiceField(label="保存期限", choices=AvRecord.RETENTION.items())
     retention_reason = forms.CharField(label="变更理由", max_length=200)
 
 
-class CircumstanceForm(forms.Form):
+class CircumstanceForm(TextPolicy, forms.Form):
     circumstance = forms.ChoiceField(label="情形", choices=CIRCUMSTANCES.items())
     on = forms.ChoiceField(label="记录于", choices=(("record", "本音像记录"), ("case", "本案（本案全部音像记录）")))
     note = forms.CharField(label="具体情况（时间、人员、经过）", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class ReceptionForm(forms.Form):
+class ReceptionForm(TextPolicy, forms.Form):
     """No fields: the complaint is the one the case was started from."""
 
 

@@ -13,13 +13,14 @@ from lawtrail.access.models import Staff
 from lawtrail.media import register
 from lawtrail.media.models import AvRecord
 
+from ..forms import TextPolicy
 from .common import staff_view
 
 SEES = roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES
 PAGE_SIZE = 50
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(TextPolicy, forms.Form):
     recorded_by = forms.ModelChoiceField(label="拍摄（录制）人", required=False, queryset=Staff.objects.none(),
                                          empty_label="全部")
     device = forms.ModelChoiceField(label="执法记录仪", required=False, queryset=None, empty_label="全部")

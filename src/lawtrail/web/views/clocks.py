@@ -14,7 +14,7 @@ from lawtrail.cases import actions
 from lawtrail.cases.models import ClockExtension, ClockSuspension, FinePayment
 from lawtrail.rules.kinds.deadline import clocks_of
 
-from ..forms import DT, show_errors
+from ..forms import DT, TextPolicy, show_errors
 from .common import staff_view
 
 SEES = roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES
@@ -26,7 +26,7 @@ def _label(rule) -> str:
     return f"{rule.citation}（{rule.id}）"
 
 
-class SuspensionForm(forms.Form):
+class SuspensionForm(TextPolicy, forms.Form):
     clocks = forms.MultipleChoiceField(label="中止的期限", widget=forms.CheckboxSelectMultiple)
     reason = forms.CharField(label="中止事由（如委托检测、组织听证、专家评审，已书面告知当事人）", max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
@@ -39,12 +39,12 @@ class SuspensionForm(forms.Form):
         self.fields["clocks"].choices = [(r.id, f"{_label(r)}：不计入{r.kind.suspension}") for r in rules]
 
 
-class EndForm(forms.Form):
+class EndForm(TextPolicy, forms.Form):
     suspension = forms.IntegerField(widget=forms.HiddenInput)
     ended_at = forms.DateTimeField(label="中止结束", widget=forms.DateTimeInput(DT))
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(TextPolicy, forms.Form):
     clocks = forms.MultipleChoiceField(label="延长的期限", widget=forms.CheckboxSelectMultiple)
     amount = forms.IntegerField(label="延长（按该期限的单位：日或工作日）", min_value=1)
     reason = forms.CharField(label="延长的理由（应告知当事人）", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -54,7 +54,7 @@ class ExtensionForm(forms.Form):
         self.fields["clocks"].choices = [(r.id, f"{_label(r)}：至多延长{r.kind.extension_by}") for r in rules]
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(TextPolicy, forms.Form):
     amount = forms.DecimalField(label="缴纳金额（元）", max_digits=14, decimal_places=2, min_value=0)
     paid_at = forms.DateTimeField(label="缴纳时间", widget=forms.DateTimeInput(DT))
     channel = forms.ChoiceField(label="缴纳方式", choices=FinePayment.CHANNELS.items())

@@ -14,7 +14,7 @@ from lawtrail.media import retention
 from lawtrail.media.models import AvRecord, ReceptionRecording
 from lawtrail.rules.complaints import broken_by_complaint, complaint_findings
 
-from ..forms import ComplaintForm, DecideForm, DeclineForm, NoticeForm, show_errors
+from ..forms import ComplaintForm, DecideForm, DeclineForm, NoticeForm, TextPolicy, show_errors
 from .common import posted_forms, staff_view
 from .rules import finding_row, ordered
 
@@ -57,7 +57,7 @@ FORMS = {
 }
 
 
-class ReceptionLinkForm(django_forms.Form):
+class ReceptionLinkForm(TextPolicy, django_forms.Form):
     record = django_forms.TypedChoiceField(label="接待录音录像（未归入案件，拍摄时间在收到前后12小时内）", coerce=int)
 
     def __init__(self, *args, candidates, **kwargs):

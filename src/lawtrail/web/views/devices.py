@@ -16,14 +16,14 @@ from lawtrail.access.models import Staff, Unit
 from lawtrail.media import actions, continuity
 from lawtrail.media.models import Device
 
-from ..forms import show_errors
+from ..forms import TextPolicy, show_errors
 from .common import staff_view
 
 SEES = roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES
 CONTINUITY_DAYS = 30
 
 
-class DeviceForm(forms.Form):
+class DeviceForm(TextPolicy, forms.Form):
     serial = forms.CharField(label="设备编号", max_length=60)
     model = forms.CharField(label="型号", max_length=100, required=False)
     unit = forms.ModelChoiceField(label="使用单位", queryset=Unit.objects.none(), required=False)

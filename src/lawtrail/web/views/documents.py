@@ -14,14 +14,14 @@ from lawtrail.records import actions, catalogue
 from lawtrail.records.models import Document, Service, ServiceReceipt, Signature
 
 from ..document_forms import DocumentForm
-from ..forms import show_errors
+from ..forms import TextPolicy, show_errors
 from .common import staff_view
 
 SEES = roles.SEES_BUREAU_CASES | roles.SEES_UNIT_CASES
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class NewDocumentForm(forms.Form):
+class NewDocumentForm(TextPolicy, forms.Form):
     kind = forms.ChoiceField(label="文书种类")
 
     def __init__(self, *args, case, **kwargs):
@@ -35,7 +35,7 @@ class NewDocumentForm(forms.Form):
         self.fields["kind"].choices = choices
 
 
-class SignForm(forms.Form):
+class SignForm(TextPolicy, forms.Form):
     role = forms.ChoiceField(label="签名身份")
     method = forms.ChoiceField(label="方式", choices=Signature.METHODS.items())
     name = forms.CharField(label="签名人姓名（当事人、见证人）", required=False, max_length=100)
@@ -47,7 +47,7 @@ class SignForm(forms.Form):
         self.fields["role"].choices = [(r, labels[r]) for r in actions.required_signers(kind)]
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(TextPolicy, forms.Form):
     name = forms.CharField(label="拒签人", max_length=100)
     reason = forms.CharField(label="拒签情况和理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     witnesses = forms.CharField(label="见证人（每行一人）", required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -55,7 +55,7 @@ class RefuseForm(forms.Form):
     av_record = forms.CharField(label="拒签过程音像记录（编号或说明）", required=False, max_length=100)
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(TextPolicy, forms.Form):
     method = forms.ChoiceField(label="送达方式", choices=Service.METHODS.items())
     carrier = forms.ChoiceField(label="邮寄方式（邮寄送达）", required=False, choices=[("", "—"), *Service.CARRIERS.items()])
     recipient = forms.CharField(label="受送达人", max_length=100)
@@ -66,7 +66,7 @@ class ServiceForm(forms.Form):
     receipt = forms.CharField(label="送达凭证（回执、邮件号、公告载体等）", required=False, max_length=200)
 
 
-class FinaliseForm(forms.Form):
+class FinaliseForm(TextPolicy, forms.Form):
     reason = forms.CharField(label="更正理由", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              max_length=2000)
 

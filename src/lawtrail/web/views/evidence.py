@@ -14,12 +14,12 @@ from lawtrail.access.policy import Denied
 from lawtrail.media import evidence
 from lawtrail.media.models import AvRecord
 
-from ..forms import show_errors
+from ..forms import TextPolicy, show_errors
 from .common import staff_view
 from .media import SEES, _case, may_upload
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(TextPolicy, forms.Form):
     records = forms.TypedMultipleChoiceField(label="作为证据的音像记录", coerce=int, widget=forms.CheckboxSelectMultiple)
     medium = forms.ChoiceField(label="存储媒介", choices=evidence.MEDIA.items())
     purpose = forms.CharField(label="证明对象（拟证明的事实）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

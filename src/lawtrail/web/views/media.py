@@ -30,7 +30,7 @@ from lawtrail.media import actions
 from lawtrail.media.models import AvRecord, Derivative, Device, Job, RemoteWork
 from lawtrail.media.storage import ObjectMissing, RangeNotSatisfiable, get_store
 
-from ..forms import DT, show_errors
+from ..forms import DT, TextPolicy, show_errors
 from ..streaming import body_readinto
 from . import av_keeping
 from .common import staff_view
@@ -383,7 +383,7 @@ def upload_complete(request, upload_id):
 
 # --- remote work ---------------------------------------------------------------------------------
 
-class RemoteWorkForm(forms.Form):
+class RemoteWorkForm(TextPolicy, forms.Form):
     staff = forms.ModelChoiceField(label="执法人员", queryset=Staff.objects.none(), empty_label=None)
     kind = forms.ChoiceField(label="情形", choices=RemoteWork.KINDS.items())
     started_at = forms.DateTimeField(label="开始时间", widget=forms.DateTimeInput(DT))
