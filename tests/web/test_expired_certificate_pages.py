@@ -11,13 +11,15 @@ from lawtrail.access.models import Staff
 from lawtrail.cases import actions
 from lawtrail.cases.models import Case, Complaint, FinePayment, StepRecord
 from lawtrail.ledger.models import Entry
-from lawtrail.media.models import Upload
+from lawtrail.media.models import AvRecord, Upload
 from lawtrail.records import actions as records
 from lawtrail.records import catalogue
 from lawtrail.records.examples import sample_values
 from lawtrail.records.models import Service, Signature
 from tests.factories import credit_code
+from tests.media.samples import write_jpeg
 from tests.web.test_case_pages import case_form
+from tests.web.test_media_pages import complete, put, start
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +118,18 @@ def test_the_upload_endpoint_refuses_him_in_json(org, yang, case, unchanged_ledg
                   content_type="application/json")
     assert r.status_code == 400 and "杨磊 的执法证" in r.json()["message"] + str(r.json().get("fields"))
     assert not Upload.objects.exists()
+
+
+def test_the_upload_page_will_not_name_him_as_the_recorder(org, case, tmp_path, settings):
+    settings.MEDIA_ROOT, settings.LAWTRAIL_MEDIA_STORE = tmp_path / "media", "filesystem"
+    photo = write_jpeg(tmp_path / "photo.jpg").read_bytes()
+    liu = org.client_for(org.liu)
+    uid = start(liu, case, "photo.jpg", len(photo)).json()["id"]
+    assert put(liu, uid, 0, photo).status_code == 200
+    before = Entry.objects.count()
+    r = complete(liu, uid, source="camera", recorded_by=org.yang.pk)
+    assert r.status_code == 400 and "杨磊 的执法证" in r.json()["fields"]["recorded_by"]
+    assert (AvRecord.objects.count(), Entry.objects.count()) == (0, before)
 
 
 def test_the_api_refuses_his_fine_payment_with_the_reason(org, yang, case, unchanged_ledger):
