@@ -6,11 +6,15 @@ must get, so a new persona or a new page cannot be forgotten silently.
 """
 
 import io
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from lawtrail.api.api import api
 from lawtrail.access.requests import register_request as register_access_request
 from lawtrail.cases import actions
 from lawtrail.records import actions as records
@@ -221,6 +225,52 @@ TABLE += [
     ("POST", "/access-requests/{Q}/", {302: "anon chief", 404: "liu head_b other",
                                        403: "zhang head_a legal records supervisor auditor admin"}, {"form": "consent"}),
 ]
+TABLE += [
+    # rows added when the table was made to cover every route (test_every_page_and_api_operation_has_a_row_in_the_table).
+    # {DR} is a draft of case A with nothing filled in; {SU} a running clock suspension of {L}, team A's licence case.
+    ("GET", "/login/", {200: "anon", 302: SEE + " auditor admin"}),
+    ("POST", "/logout/", {302: "anon " + SEE + " auditor admin"}),
+    ("GET", "/api/v1/", {404: "anon " + SEE + " auditor admin"}),
+    ("GET", "/cases/{A}/steps/form/", {302: "anon", 200: "zhang head_a", 404: "liu head_b other",
+                                        403: "legal chief records supervisor auditor admin"}),
+    ("POST", "/cases/{A}/documents/{D}/refuse/", {302: "anon zhang head_a", 404: "liu head_b other",
+                                                  403: "legal chief records supervisor auditor admin"},
+     {"name": "王某", "reason": "", "witnesses": ""}),
+    ("POST", "/cases/{A}/documents/{DR}/correct/", {302: "anon zhang head_a", 404: "liu head_b other",
+                                                    403: "legal chief records supervisor auditor admin"}),
+    ("POST", "/api/v1/cases", {401: "anon", 422: OPEN, 403: "legal chief records supervisor auditor admin"},
+     {"procedure": "penalty_general", "source": "ex_officio", "title": "", "summary": "", "handlers": [],
+      "parties": []}),
+    ("POST", "/api/v1/parties", {401: "anon", 422: OPEN, 403: "legal chief records supervisor auditor admin"},
+     {"kind": "person", "name": "", "id_number": "1"}),
+    ("POST", "/api/v1/complaints", {401: "anon", 422: OPEN, 403: "legal chief records supervisor auditor admin"},
+     {"received_at": "2026-01-01T08:00:00+08:00", "channel": "phone", "content": ""}),
+    ("POST", "/api/v1/cases/{A}/documents", {401: "anon", 422: "zhang head_a", 404: "liu head_b other",
+                                             403: "legal chief records supervisor auditor admin"},
+     {"kind": "no-such-kind"}),
+    ("PUT", "/api/v1/cases/{A}/documents/{D}/draft", {401: "anon", 422: "zhang head_a", 404: "liu head_b other",
+                                                      403: "legal chief records supervisor auditor admin"},
+     {"values": {}}),
+    ("POST", "/api/v1/cases/{A}/documents/{DR}/finalise", {401: "anon", 422: "zhang head_a", 404: "liu head_b other",
+                                                           403: "legal chief records supervisor auditor admin"},
+     {"reason": ""}),
+    ("POST", "/api/v1/cases/{A}/documents/{DR}/correction", {401: "anon", 422: "zhang head_a",
+                                                             404: "liu head_b other",
+                                                             403: "legal chief records supervisor auditor admin"}),
+    ("POST", "/api/v1/cases/{A}/documents/{D}/refusals", {401: "anon", 422: "zhang head_a", 404: "liu head_b other",
+                                                          403: "legal chief records supervisor auditor admin"},
+     {"name": "王某", "reason": ""}),
+    ("POST", "/api/v1/cases/{L}/clocks/suspensions/{SU}/end", {401: "anon", 422: "zhang head_a",
+                                                               404: "liu head_b other",
+                                                               403: "legal chief records supervisor auditor admin"},
+     {"ended_at": "2000-01-01T08:00:00+08:00"}),
+    ("PUT", "/api/v1/media/uploads/{U}?offset=5", {401: "anon", 422: "zhang",
+                                                   403: "liu head_a head_b legal chief records supervisor auditor admin other"},
+     b"0123456789"),
+    ("POST", "/api/v1/media/uploads/{U}/complete", {401: "anon", 422: "zhang",
+                                                    403: "liu head_a head_b legal chief records supervisor auditor admin other"},
+     {"source": "camera"}),
+]
 JSON_PATHS = ("/api/", "/media/uploads/")  # bodies sent as JSON; the others as a form
 
 
@@ -253,12 +303,17 @@ def world(settings, tmp_path):
     av = media.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "camera"})
     pending = media.start_upload(by=org.zhang, case=case_a, filename="clip.mp4", size=10)
     camera = media.register_device(by=org.records, serial="DSJ-A-01", unit=org.team_a, assigned_to=org.zhang)
+    blank_draft = records.create_draft(by=org.zhang, case=case_a, kind="interview_record")
+    licence = org.case(procedure="licence")
+    suspension = actions.suspend_clock(by=org.zhang, case=licence, clocks=["licence-decision-20-days"], reason="检测",
+                                       started_at=timezone.now())
     access_request = register_access_request(by=org.zhang, case=case_a, requester_name="王某", requester_is_party=True,
                                              mode="read_copy", scope="询问笔录", channel="in_person",
                                              received_at=timezone.now())
     ids = {"A": case_a.pk, "B": case_b.pk, "X": case_x.pk, "C": complaint.pk, "XC": other_complaint.pk,
            "R": case_a.steps.get().pk, "D": doc.pk, "S": decision.pk, "SV": service.pk, "M": av.pk, "U": pending.pk,
-           "DV": camera.pk, "TEAM_A": org.team_a.pk, "ZHANG": org.zhang.pk, "Q": access_request.pk}
+           "DV": camera.pk, "TEAM_A": org.team_a.pk, "ZHANG": org.zhang.pk, "Q": access_request.pk,
+           "DR": blank_draft.pk, "L": licence.pk, "SU": suspension.pk}
     return people, ids
 
 
@@ -283,8 +338,10 @@ def test_each_role_gets_exactly_the_access_the_table_gives(world, method, path, 
                 client.force_login(people[persona].user)
             if method == "GET":
                 r = client.get(url)
-            elif method == "PUT":
+            elif method == "PUT" and isinstance(body, bytes):
                 r = client.put(url, body, content_type="application/octet-stream")
+            elif method == "PUT":
+                r = client.put(url, body, content_type="application/json")
             elif url.startswith(JSON_PATHS):
                 sent = {k: int(v.format(**ids)) if v in ("{A}", "{B}", "{X}") else v for k, v in (body or {}).items()}
                 r = client.post(url, sent or {"reason": ""}, content_type="application/json")
@@ -293,3 +350,55 @@ def test_each_role_gets_exactly_the_access_the_table_gives(world, method, path, 
             got[persona] = r.status_code
     want = {p: status for status, who in expected.items() for p in who.split()}
     assert got == want
+
+
+# ---- the table covers every door ------------------------------------------------------------------
+
+ADMIN = "admin/"  # Django's admin screens are one group: the table's /admin/ rows stand for all of them
+EXAMPLE_IDS = {"A": 1, "B": 2, "X": 3, "C": 4, "XC": 5, "R": 6, "D": 7, "S": 8, "SV": 9, "M": 10,
+               "U": "6f1c6d3e-8a4b-4c1e-9f7a-2b5d8c9e0a1f", "DV": 11, "TEAM_A": 12, "ZHANG": 13, "Q": 14,
+               "DR": 15, "L": 16, "SU": 17}
+
+
+def _routes(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _routes(p.url_patterns, prefix + str(p.pattern))
+        else:
+            yield prefix + str(p.pattern)
+
+
+def _api_operations() -> set[tuple[str, str]]:
+    """(method, route) of every ninja operation, its route spelled as Django's resolver spells it."""
+    root = reverse(f"{api.urls_namespace}:api-root")[1:]
+    out = set()
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            route = root + re.sub(r"\{(\w+)\}", r"<\1>", (prefix + path).lstrip("/"))
+            out |= {(m, route) for op in view.operations for m in op.methods}
+    return out
+
+
+def _doors() -> set:
+    """Every page route (the admin as one group) and every API operation with its method."""
+    pages = {ADMIN if r.startswith(ADMIN) else r for r in _routes(get_resolver().url_patterns)}
+    ninja = _api_operations()
+    return {r for r in pages if r not in {route for _, route in ninja}} | ninja
+
+
+def _door_of(method: str, path: str):
+    route = resolve(urlsplit(path.format(**EXAMPLE_IDS)).path).route
+    if route.startswith(ADMIN):
+        return ADMIN
+    return (method, route) if (method, route) in _api_operations() else route
+
+
+def test_every_api_operation_is_a_route_the_resolver_knows():
+    routes = set(_routes(get_resolver().url_patterns))
+    assert {route for _, route in _api_operations()} <= routes
+
+
+def test_every_page_and_api_operation_has_a_row_in_the_table():
+    covered = {_door_of(method, path) for method, path, _, _ in ROWS}
+    missing = sorted(map(str, _doors() - covered))
+    assert not missing, "add a row to TABLE for each of:\n" + "\n".join(missing)

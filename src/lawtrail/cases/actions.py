@@ -19,7 +19,7 @@ from lawtrail.access.models import Staff, Unit
 from lawtrail.access.policy import Denied
 from lawtrail.ledger.tracked import record
 
-from . import identifiers, numbers
+from . import certificates, identifiers, numbers
 from .models import SOURCES, Case, ClockExtension, ClockSuspension, Complaint, FinePayment, Party, StepRecord
 from .procedures import PROCEDURES, STAGES
 
@@ -196,6 +196,7 @@ def open_case(*, by: Staff, procedure: str, source: str, title: str, summary: st
     """Open a case and record its first step (程序启动). With ``emergency`` the procedure starts at
     ``started_at`` before approval (情况紧急, 先行启动); the approval comes later and keeps its own time."""
     _require(by, roles.OPENS_CASES, "立案或启动执法程序")
+    certificates.require(by, timezone.localdate(), "立案或启动执法程序")  # the first step is recorded in his name
     errors = {}
     proc = PROCEDURES.get(procedure)
     if proc is None:
@@ -226,6 +227,7 @@ def open_case(*, by: Staff, procedure: str, source: str, title: str, summary: st
         if complaint.status != "registered":
             errors["complaint"] = "该投诉举报已处理"
     start = past_time(started_at if emergency else None, "started_at", "程序启动时间")
+    certificates.require(by, timezone.localdate(start), "在该时间先行启动执法程序")
     if proc is not None:
         minimum = 2 if any(s.handlers >= 2 for s in proc.steps) else 1
         errors.update(_handlers_problems(handlers, by, timezone.localdate(start), minimum))
@@ -294,6 +296,7 @@ def available_steps(case: Case):
 def record_step(*, by: Staff, case: Case, step: str, handlers: list[Staff], note: str = "",
                 occurred_at: datetime | None = None) -> StepRecord:
     _require(by, roles.OPENS_CASES, "记录执法环节")
+    certificates.require(by, timezone.localdate(), "记录执法环节")
     case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if case.bureau_id != by.bureau_id:
         raise Denied("不能记录其他机关的案件")
@@ -347,6 +350,7 @@ def decide_step(*, by: Staff, record_: StepRecord, approve: bool, opinion: str =
     if r.pk not in approvable_by(by, case, [r]):
         want = r.step_def.approver
         raise Denied(f"该环节须由{roles.ROLES.get(want, want)}审批" + ("（本承办机构）" if want == "unit_head" else ""))
+    certificates.require(by, timezone.localdate(), "审批执法环节")
     if not approve and not opinion.strip():
         raise ValidationError({"opinion": "不予批准的，须写明意见"})
     r.approval = "approved" if approve else "rejected"
@@ -362,6 +366,7 @@ def decide_step(*, by: Staff, record_: StepRecord, approve: bool, opinion: str =
 
 def _case_for(by: Staff, case: Case, allowed, doing: str) -> Case:
     _require(by, allowed, doing)
+    certificates.require(by, timezone.localdate(), doing)  # each of these is an enforcement act
     case = Case.objects.select_for_update(no_key=True).select_related("bureau").get(pk=case.pk)
     if case.bureau_id != by.bureau_id:
         raise Denied("不能处理其他机关的案件")

@@ -23,8 +23,11 @@ from lawtrail import text
 from lawtrail.access import policy, roles
 from lawtrail.access.models import Staff, Unit
 from lawtrail.access.policy import Denied
+from lawtrail.cases import certificates
 from lawtrail.cases.models import Case
 from lawtrail.ledger import store as ledger
+from lawtrail.ledger.canonical import format_time
+from lawtrail.ledger.models import Entry
 from lawtrail.ledger.tracked import record
 from lawtrail.records.models import Document
 
@@ -42,6 +45,12 @@ FILENAME_BAD = re.compile(r"[\x00-\x1f\x7f/\\]")
 # on restart; then the staged prefix is hashed once more before the next chunk (_hasher).
 _hashers: dict[str, tuple[int, StagedHasher]] = {}
 _hashers_lock = threading.Lock()
+
+
+# A playback of a long video is many range requests over its length: one ledger entry per person,
+# record and kind of read (viewed / downloaded) in this window; reading on past it writes another.
+PLAYBACK_WINDOW = timedelta(minutes=10)
+PLAYBACK_SCAN = 200  # newest entries of the case looked at for it; a busier case is simply logged again
 
 
 def _actor(by: Staff) -> str:
@@ -70,6 +79,7 @@ def clean_filename(name: str) -> str:
 @transaction.atomic
 def start_upload(*, by: Staff, case: Case | None, filename: str, size: int, sha256: str = "") -> Upload:
     may_upload(by, case)
+    certificates.require(by, timezone.localdate(), "上传音像记录")
     errors = {}
     if not isinstance(size, int) or size <= 0:
         errors["size"] = "文件大小须为正整数（字节）"
@@ -307,6 +317,17 @@ def _write(*, by: Staff, case: Case | None, i: ingest.Ingest) -> AvRecord:
     return av
 
 
+def _check_recorder(errors: dict, av: AvRecord) -> None:
+    """谁执法、谁记录: no one is named as the recorder while his 执法证 is not valid. Judged on the day
+    he is named, not on the capture day: AV is due within 24 hours of capture (000 第二十三条), and a
+    capture time is what a camera's clock says, which an officer can set."""
+    if "recorded_by" in errors:
+        return
+    problem = certificates.problem(av.recorded_by, timezone.localdate())
+    if problem:
+        errors["recorded_by"] = f"不能作为拍摄（录制）人：{problem}（执法证有效方可从事执法活动）"
+
+
 def _label(av: AvRecord, case: Case) -> None:
     """004 第二十一条: 标注案号、当事人姓名、承办人姓名."""
     av.label_case_number = case.number
@@ -349,6 +370,9 @@ def _apply_facts(av: AvRecord, by: Staff, case: Case | None, p, facts: dict) -> 
     if who is None or who.bureau_id != bureau:
         errors["recorded_by"] = "拍摄（录制）人须为本机关人员"
     av.recorded_by = who or by
+    uploader = certificates.problem(by, timezone.localdate())
+    if uploader:  # checked again here: an upload started before the certificate expired ends after
+        errors["__all__"] = f"不能上传音像记录：{uploader}（执法证有效方可从事执法活动）"
 
     start, end = p.capture_start, p.capture_end
     if start is not None:
@@ -365,6 +389,7 @@ def _apply_facts(av: AvRecord, by: Staff, case: Case | None, p, facts: dict) -> 
         elif av.capture_time_source == "entered" and end > timezone.now() + CLOCK_SKEW:
             errors["capture_end"] = "拍摄时间不能晚于当前时间"
     av.capture_start, av.capture_end = start, end
+    _check_recorder(errors, av)
 
     av.place = str(facts.get("place") or "").strip()[:200]
     if case is not None:
@@ -400,6 +425,11 @@ def link(*, by: Staff, record_: AvRecord, case: Case, step=None, document=None) 
         raise Denied("无权处理其他机关的音像记录")
     if av.case_id and av.case_id != case.pk:
         raise ValidationError({"case": "该音像记录已属于其他案件"})
+    certificates.require(by, timezone.localdate(), "关联音像记录")
+    errors: dict = {}
+    _check_recorder(errors, av)
+    if errors:
+        raise ValidationError(errors)
     av.case = case
     _label(av, case)
     av.step = case.steps.filter(pk=step).first() if step else av.step
@@ -413,9 +443,30 @@ def link(*, by: Staff, record_: AvRecord, case: Case, step=None, document=None) 
 def log_access(*, by: Staff, record_: AvRecord, what: str) -> None:
     """Every view and download of an original or its copy is in the ledger (issue #5)."""
     with transaction.atomic():
-        ledger.append(actor=_actor(by), action=f"media.{what}",
-                      subject=f"case:{record_.case_id}" if record_.case_id else f"bureau:{record_.bureau_id}",
+        ledger.append(actor=_actor(by), action=f"media.{what}", subject=_subject(record_),
                       payload={"record": record_.pk, "sha256": record_.blob.sha256})
+
+
+def _subject(av: AvRecord) -> str:
+    return f"case:{av.case_id}" if av.case_id else f"bureau:{av.bureau_id}"
+
+
+def log_read(*, by: Staff, record_: AvRecord, what: str, now: datetime | None = None) -> bool:
+    """A response carrying bytes of an original, whatever range it asked for: a ledger entry, unless
+    the ledger already holds this person's same read (viewed or downloaded) of this record from the
+    last PLAYBACK_WINDOW — one entry per playback, not per range request of it. Decided from the
+    ledger itself, never from what the request says (its Range, If-Range, a cookie), so no request
+    can ask not to be logged. Returns whether an entry was written."""
+    now = now or timezone.now()
+    since, actor, action = format_time(now - PLAYBACK_WINDOW), _actor(by), f"media.{what}"
+    recent = Entry.objects.filter(subject=_subject(record_)).order_by("-seq")[:PLAYBACK_SCAN]
+    for e in recent:  # newest first: the case's entries of the last minutes (a busier case: logged again)
+        if e.time < since:
+            break
+        if e.actor == actor and e.action == action and (e.payload or {}).get("record") == record_.pk:
+            return False
+    log_access(by=by, record_=record_, what=what)
+    return True
 
 
 # --- the 24-hour clock ---------------------------------------------------------------------------

@@ -51,6 +51,7 @@ from django.utils import timezone
 
 from lawtrail.access.models import Staff
 from lawtrail.access.policy import Denied
+from lawtrail.cases import certificates
 from lawtrail.cases.models import Case, StepRecord
 from lawtrail.cases.procedures import PROCEDURES
 
@@ -157,6 +158,7 @@ def import_dock(*, by: Staff, directory: str | os.PathLike, device: Device,
     Raises ``Denied`` (``by`` may not import) or ``ValidationError`` (the folder, the device or the
     clock) before anything is written; after that, problems are per file, in the report."""
     actions.may_upload(by, None)
+    certificates.require(by, timezone.localdate(), "导入执法记录仪")
     if device.bureau_id != by.bureau_id:
         raise Denied("不能导入其他机关的执法记录仪")
     root = Path(directory)

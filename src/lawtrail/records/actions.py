@@ -19,7 +19,7 @@ from django.utils import timezone
 from lawtrail.access import roles
 from lawtrail.access.models import Staff
 from lawtrail.access.policy import Denied
-from lawtrail.cases import numbers
+from lawtrail.cases import certificates, numbers
 from lawtrail.cases.models import Case
 from lawtrail.images import load_strictly
 from lawtrail.ledger.canonical import dumps, normalise
@@ -94,8 +94,8 @@ def _locked(document: Document, *related: str) -> Document:
 
 @transaction.atomic
 def create_draft(*, by: Staff, case: Case, kind: str, values: dict | None = None) -> Document:
+    _handling(by, case)  # who acts first: someone who may not draft learns nothing of what he sent
     k = _kind(kind)
-    _handling(by, case)
     merged = prefill(case, k) | (values or {})
     doc = Document(case=case, kind=k.code, draft=_encode(_clean(k, merged, final=False)), created_by=by,
                    created_at=timezone.now())
@@ -200,8 +200,6 @@ def _check_staff_signer(by: Staff, role: str, case: Case) -> None:
     if role in ("handlers", "recorder", "server"):
         if not case.handlers.filter(pk=by.pk).exists():
             problem = "只有本案承办人可以作为执法人员签名"
-        else:
-            problem = by.certificate_problem(timezone.localdate())
     elif role == "unit_head":
         if by.role != "unit_head" or by.unit_id != case.unit_id:
             problem = "须由本案承办机构负责人签名"
@@ -252,6 +250,8 @@ def sign(*, by: Staff, version: Version, role: str, method: str, name: str = "",
             raise Denied("不能为其他机关的文书签名")
         _check_staff_signer(by, role, case)
         staff, name = by, by.name
+    # an officer signs, or takes the party's signature on his tablet, only while his 执法证 is valid
+    certificates.require(by, timezone.localdate(), "签名")
     if method in ("handwriting", "seal") and not image:
         raise ValidationError({"image": "手写签名或盖章须采集图像"})
     same = v.signatures.filter(role=role)
@@ -276,6 +276,7 @@ def refuse(*, by: Staff, version: Version, name: str, reason: str, witnesses: li
     v = _signable(version)
     case, kind = v.document.case, catalogue.get(v.document.kind)
     _handling(by, case)
+    certificates.require(by, timezone.localdate(), "记录拒签")
     if role not in PERSON_ROLES or role not in required_signers(kind):
         raise ValidationError({"role": f"“{kind.title}”不需要该身份签名"})
     witnesses = [w.strip() for w in (witnesses or []) if w and w.strip()]
@@ -307,6 +308,7 @@ def record_service(*, by: Staff, version: Version, method: str, served_at, recip
     v = _signable(version)
     case, kind = v.document.case, catalogue.get(v.document.kind)
     _handling(by, case)
+    certificates.require(by, timezone.localdate(), "送达文书")
     if not kind.served:
         raise ValidationError({"__all__": f"“{kind.title}”不是需要送达的文书"})
     witnesses = [w.strip() for w in (witnesses or []) if w and w.strip()]

@@ -12,8 +12,9 @@ concern (refs.describe), when they were computed, and three ways it can be out o
 - ``valid_until``: the earliest due time of a pending finding. Past it that finding is overdue, so
   the result has expired. (The contract of the rule kinds: a finding whose status changes with
   the mere passage of time is ``pending`` with ``due_at`` = that moment.)
-- ``engine``: a digest of the profiles and of the code that evaluates them; a deployment that
-  changes either makes every result out of date.
+- ``engine``: a digest of the profiles, of the code that evaluates them and of every module and
+  package version that code reads (rules/engine.py derives the list from its imports); a
+  deployment that changes any of them makes every result out of date.
 
 A result that is none of these is fresh (``fresh``). Reads (``results``) return fresh results as
 stored and recompute the others at once (``refresh``), in batches (``facts.load_many``: a fixed
@@ -39,6 +40,7 @@ from django.utils.dateparse import parse_datetime
 from lawtrail.cases.models import Case
 from lawtrail.gcpause import paused_gc
 
+from . import engine as engine_sources
 from . import facts as facts_mod
 from . import profiles, refs
 from .kinds import Finding, FixedFinding
@@ -47,7 +49,6 @@ from .models import CaseCheck, DueFinding
 BATCH = 500     # cases per load_many and per storing transaction
 ATTEMPTS = 3    # a case whose facts keep changing while it is computed: shown from the last try
 FORMAT = "4"    # of the stored JSON (part of the engine digest: a new format recomputes every result)
-CODE = ("kinds", "facts.py", "calendar.py", "profiles.py", "refs.py", "stored.py")
 
 
 @dataclass
@@ -58,14 +59,25 @@ class Result:
     computed_at: datetime
 
 
+def digest(texts, versions, profile_texts) -> str:
+    """SHA-256 over the stored format, each source file's name and bytes, each package version and
+    each profile's name and bytes (``texts``, ``profile_texts``: (name, bytes) in a fixed order)."""
+    h = hashlib.sha256(FORMAT.encode() + b"\0")
+    for name, data in (*texts, ("", b"\n".join(v.encode() for v in versions)), *profile_texts):
+        h.update(f"{name}\0{len(data)}\0".encode() + data)
+    return h.hexdigest()[:32]
+
+
+def engine_texts() -> tuple[list, tuple[str, ...]]:
+    """The rule code and what it reads, as (path under src/, bytes), and the package versions."""
+    files, versions = engine_sources.sources()
+    return [(p.relative_to(engine_sources.SRC).as_posix(), p.read_bytes()) for p in files], versions
+
+
 @lru_cache(maxsize=4)
 def _engine(directory: str) -> str:
-    h = hashlib.sha256(FORMAT.encode())
-    here = Path(__file__).parent
-    files = sorted(p for c in CODE for p in ((here / c).glob("*.py") if (here / c).is_dir() else [here / c]))
-    for p in files + sorted(Path(directory).glob("*.yaml")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()[:32]
+    texts, versions = engine_texts()
+    return digest(texts, versions, [(p.name, p.read_bytes()) for p in sorted(Path(directory).glob("*.yaml"))])
 
 
 def engine() -> str:

@@ -3,9 +3,9 @@ and its JSON endpoints (resumable, in chunks: uploader.js), a record's page with
 original served with HTTP ranges, its thumbnail, and the remote-work declaration.
 
 Every change goes through media.actions; every read goes through access.policy.visible_cases.
-Each playback (a request without Range, or whose Range starts at 0) and each download of an
-original is a ledger entry (actions.log_access); the other range requests of the same playback
-are not."""
+Every response that carries bytes of an original, whatever its Range or If-Range, is judged by
+actions.log_read: a ledger entry unless the ledger already has the same person's same read of
+that record from the last few minutes (the other range requests of one playback)."""
 
 from __future__ import annotations
 
@@ -168,9 +168,10 @@ def content_disposition(filename: str, attachment: bool) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def _serve(request, blob, mime: str, *, on_first=None, disposition: str | None = None,
+def _serve(request, blob, mime: str, *, on_read=None, disposition: str | None = None,
            cache: str = "private, no-cache") -> HttpResponse:
-    """The bytes of ``blob``: 200 whole, 206 one range, 416 when unsatisfiable; streamed in blocks."""
+    """The bytes of ``blob``: 200 whole, 206 one range, 416 when unsatisfiable; streamed in blocks.
+    ``on_read`` runs before any byte of a GET is sent, for every range (no range can skip it)."""
     size, etag = blob.size, f'"{blob.sha256}"'
     wanted = request.headers.get("Range", "")
     if_range = request.headers.get("If-Range")
@@ -189,9 +190,9 @@ def _serve(request, blob, mime: str, *, on_first=None, disposition: str | None =
     except (ObjectMissing, RangeNotSatisfiable) as e:
         return HttpResponse(f"无法读取文件：{e}".encode(), status=404 if isinstance(e, ObjectMissing) else 416,
                             content_type="text/plain; charset=utf-8")
-    if on_first and start == 0 and request.method == "GET":
+    if on_read and request.method == "GET":
         try:
-            on_first()  # a ledger entry for each view or download, not for each range of it
+            on_read()
         except BaseException:
             f.close()
             raise
@@ -219,9 +220,9 @@ def original(request, case_id: int, record_id: int):
     download = request.GET.get("download") == "1"
 
     def log():
-        actions.log_access(by=request.staff, record_=av, what="downloaded" if download else "viewed")
+        actions.log_read(by=request.staff, record_=av, what="downloaded" if download else "viewed")
 
-    return _serve(request, av.blob, av.mime, on_first=log,
+    return _serve(request, av.blob, av.mime, on_read=log,
                   disposition=content_disposition(av.filename, attachment=download))
 
 
