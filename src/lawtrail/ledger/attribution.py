@@ -14,28 +14,29 @@ from what every entry already names, in this order:
    → the bureau of the acting person (``user:N``), or None for a system actor.
 
 A writer passes ``bureau=`` only where this is wrong (a bureau's creation is the installation's
-act). Derivation costs one indexed query per kind of subject in a batch.
+act). Derivation costs one indexed query per kind of subject in a batch (counted in
+store.STATEMENTS); a subject whose row does not exist belongs to the installation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from django.apps import apps
+from django.db import connections
 
-# subject kind -> (model, the field the subject's id is matched against)
+# subject kind -> the model whose row, keyed by the subject's id, names the bureau
 _OWNED = {
-    "case": ("cases.Case", "pk"),
-    "complaint": ("cases.Complaint", "pk"),
-    "party": ("cases.Party", "pk"),
-    "device": ("media.Device", "pk"),
-    "user": ("access.Staff", "user_id"),
-    "staff": ("access.Staff", "pk"),
-    "username": ("access.Staff", "user__username"),
+    "case": "cases.Case",
+    "complaint": "cases.Complaint",
+    "party": "cases.Party",
+    "device": "media.Device",
+    "user": "access.Staff",  # a staff record's primary key is its account's id
+    "staff": "access.Staff",
 }
 INSTALLATION_KINDS = frozenset({"calendar", "digest"})
 _CHUNK = 500  # ids per query: far below any database's limit of parameters
-_NUMERIC = frozenset(k for k, (_, field) in _OWNED.items() if field != "user__username")
 
 
 def _split(subject: str) -> tuple[str, str]:
@@ -43,8 +44,28 @@ def _split(subject: str) -> tuple[str, str]:
     return kind, rest
 
 
+@cache
+def _select(kind: str, using: str) -> str:
+    """``SELECT key, bureau … WHERE key IN`` for a kind, ending before the list of keys.
+
+    Plain SQL on the ledger's own cursor (store._run): the ORM's compiling cost more than the
+    query, and this runs before every append whose writer does not name the bureau."""
+    q = connections[using].ops.quote_name
+    staff = apps.get_model("access.Staff")._meta
+    if kind == "username":
+        user = staff.get_field("user").related_model._meta
+        return (f"SELECT u.{q(user.get_field('username').column)}, s.{q(staff.get_field('bureau').column)} "
+                f"FROM {q(staff.db_table)} s JOIN {q(user.db_table)} u ON u.{q(user.pk.column)} = s.{q(staff.pk.column)} "
+                f"WHERE u.{q(user.get_field('username').column)} IN ")
+    meta = apps.get_model(_OWNED[kind])._meta
+    return (f"SELECT {q(meta.pk.column)}, {q(meta.get_field('bureau').column)} FROM {q(meta.db_table)} "
+            f"WHERE {q(meta.pk.column)} IN ")
+
+
 def derive(pairs: Sequence[tuple[str, str]], using: str) -> list[int | None]:
     """The bureau of each (actor, subject) pair under the rules above."""
+    from .store import _run  # store imports this module
+
     wanted: dict[str, set] = {}
     plan: list[tuple[str, object]] = []  # per pair: where its answer comes from
     for actor, subject in pairs:
@@ -53,8 +74,8 @@ def derive(pairs: Sequence[tuple[str, str]], using: str) -> list[int | None]:
             plan.append(("value", int(ref)))
         elif kind in INSTALLATION_KINDS:
             plan.append(("value", None))
-        elif kind in _OWNED and (ref.isdigit() or kind not in _NUMERIC):
-            key = int(ref) if kind in _NUMERIC else ref
+        elif kind in _OWNED and ref.isdigit() or kind == "username":
+            key = ref if kind == "username" else int(ref)
             wanted.setdefault(kind, set()).add(key)
             plan.append((kind, key))
         else:
@@ -66,9 +87,9 @@ def derive(pairs: Sequence[tuple[str, str]], using: str) -> list[int | None]:
                 plan.append(("value", None))
     found: dict[str, dict] = {}
     for kind, keys in wanted.items():
-        label, field = _OWNED[kind]
-        model, keys, found[kind] = apps.get_model(label), sorted(keys), {}
+        keys, found[kind] = sorted(keys), {}
         for i in range(0, len(keys), _CHUNK):
-            found[kind].update(model._base_manager.using(using).filter(**{f"{field}__in": keys[i:i + _CHUNK]})
-                               .values_list(field, "bureau_id"))
+            part = keys[i:i + _CHUNK]
+            sql = _select(kind, using) + "(" + ",".join(["%s"] * len(part)) + ")"
+            found[kind].update(_run(using, sql, part).fetchall())
     return [ref if kind == "value" else found[kind].get(ref) for kind, ref in plan]
