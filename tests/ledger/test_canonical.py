@@ -111,3 +111,14 @@ def test_python_key_order_is_not_used_when_it_differs_from_jcs():
     b = canonical.encode({"ｆ": 2, "𠮷": 1})
     assert a == b == rfc8785.dumps({"ｆ": 2, "𠮷": 1})
     assert json.loads(a) == {"𠮷": 1, "ｆ": 2}
+
+
+def test_the_ledger_core_modules_run_without_django():
+    # A court's expert re-creates and checks entry bytes with these alone (docs/ledger.md §5).
+    import subprocess
+    import sys
+
+    code = ("import sys; import lawtrail.ledger.canonical, lawtrail.ledger.entry, lawtrail.ledger.merkle, "
+            "lawtrail.ledger.note, lawtrail.ledger.proofs; print(sorted(m for m in sys.modules if m.startswith('django')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
