@@ -119,25 +119,32 @@ def _walk(value: Any, where: str | None, depth: int) -> Any:
     if isinstance(value, (list, tuple)):
         return [_walk(v, None if where is None else f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        for k in value:
+        out = {}
+        for k, v in value.items():
             if type(k) is not str and not isinstance(k, str):
                 _fail(where, f" 的键 {k!r} 不是字符串")
             if k.startswith("$"):
                 _fail(where, f" 的键 {k!r} 以 $ 开头：该前缀保留给类型标记")
-            _check_text(k, where)
-        return {str(k): _walk(value[k], None if where is None else f"{where}.{k}", depth + 1)
-                for k in jcs_order(value)}
+            out[str(k)] = _walk(v, None if where is None else f"{where}.{k}", depth + 1)
+        keys = list(out)
+        joined = "".join(keys)  # one pass over all the keys, for both checks below
+        _check_text(joined, where)
+        ordered = jcs_order(keys, joined)
+        return out if ordered == keys else {k: out[k] for k in ordered}
     _fail(where, f" 含有无法写入账本的类型 {type(value).__name__}")
 
 
-def jcs_order(keys) -> list[str]:
-    """``keys`` sorted by UTF-16 code units (RFC 8785 §3.2.3).
+def jcs_order(keys, joined: str | None = None) -> list[str]:
+    """``keys`` sorted by UTF-16 code units (RFC 8785 §3.2.3); ``joined``: the keys concatenated,
+    when the caller has it.
 
     Code-point order (Python's) is the same unless a key holds a character above U+FFFF: only
     then is each key compared as UTF-16, big-endian bytes comparing as code units do.
     """
     out = sorted(keys)
-    if not all(k.isascii() or max(k) <= "\uffff" for k in out):
+    if joined is None:
+        joined = "".join(out)
+    if not joined.isascii() and max(joined) > "\uffff":
         out.sort(key=_utf16)
     return out
 
