@@ -184,7 +184,8 @@ class _Gen:
 
     def _item(self, items, by, action, subject, rows, payload):
         states = {x.ledger_key(): self._state(x) for x in rows}
-        items.append(({"actor": f"user:{by.user_id}", "action": action, "subject": subject,
+        # the bureau named: the bench inserts the rows after their entries (actions derive it from them)
+        items.append(({"actor": f"user:{by.user_id}", "action": action, "subject": subject, "bureau": by.bureau_id,
                        "payload": {**(payload or {}), "rows": states}}, rows))
         self.entries_by_action[action] = self.entries_by_action.get(action, 0) + 1
 
@@ -195,7 +196,7 @@ class _Gen:
             s = r.choice(self.all_staff)
             action = r.choice(("auth.logged_in", "auth.logged_in", "auth.logged_out"))
             items.append(({"actor": f"user:{s.user_id}", "action": action, "subject": f"user:{s.user_id}",
-                           "payload": {"username": s.user.username, "ip": f"10.20.{r.randrange(1, 30)}.{r.randrange(2, 250)}"}},
+                           "bureau": s.bureau_id, "payload": {"username": s.user.username, "ip": f"10.20.{r.randrange(1, 30)}.{r.randrange(2, 250)}"}},
                           ()))
             self.entries_by_action[action] = self.entries_by_action.get(action, 0) + 1
 

@@ -38,12 +38,13 @@ def _raw_bulk(path, rows) -> float:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
-    db.execute("CREATE TABLE t (seq INTEGER PRIMARY KEY, subject TEXT, body TEXT, hash BLOB, sm3 BLOB)")
-    db.execute("CREATE INDEX t_subject ON t (subject, seq)")  # the same index as ledger_entry
+    db.execute("CREATE TABLE t (seq INTEGER PRIMARY KEY, subject TEXT, bureau INTEGER, body TEXT, hash BLOB, sm3 BLOB)")
+    db.execute("CREATE INDEX t_subject ON t (subject, seq)")  # the same indexes as ledger_entry
+    db.execute("CREATE INDEX t_bureau ON t (bureau, seq)")
     t0 = time.perf_counter()
     for i in range(0, len(rows), 1000):
         db.execute("BEGIN IMMEDIATE")
-        db.executemany("INSERT INTO t VALUES (?,?,?,?,?)", rows[i:i + 1000])
+        db.executemany("INSERT INTO t VALUES (?,?,?,?,?,?)", rows[i:i + 1000])
         db.execute("COMMIT")
     dt = time.perf_counter() - t0
     db.close()
@@ -59,7 +60,8 @@ def _raw_verify(path, n: int) -> float:
     t0 = time.perf_counter()
     nodes = db.execute("SELECT key, hash FROM ledger_node WHERE key < ? ORDER BY key", (n * 64,))
     prev, stack, bad = "0" * 64, [], 0
-    for seq, body, h, s in db.execute("SELECT seq, body, hash, sm3 FROM ledger_entry WHERE seq < ? ORDER BY seq", (n,)):
+    for seq, body, h, s, bureau in db.execute("SELECT seq, body, hash, sm3, bureau FROM ledger_entry WHERE seq < ?"
+                                              " ORDER BY seq", (n,)):
         raw = body.encode()
         d = sha(raw).digest()
         m = sm3_new()
@@ -67,6 +69,7 @@ def _raw_verify(path, n: int) -> float:
         bad += d != h
         bad += m.digest() != s
         bad += body[body.rfind(',"prev":"') + 9:][:64] != prev
+        bad += not body.startswith(f',"bureau":{"null" if bureau is None else bureau},', body.find(',"bureau":'))
         prev = d.hex()
         leaf, i = sha(b"\x00" + raw).digest(), seq
         bad += next(nodes)[1] != leaf
@@ -111,7 +114,7 @@ def run(entries: int) -> None:
         spent += time.perf_counter() - t0
     ours2 = n2 / spent
     with connection.cursor() as c:
-        c.execute("SELECT seq, subject, body, hash, sm3 FROM ledger_entry WHERE seq >= %s", [n1])
+        c.execute("SELECT seq, subject, bureau, body, hash, sm3 FROM ledger_entry WHERE seq >= %s", [n1])
         raw_rows = c.fetchall()
     base2 = _raw_bulk(d / "raw2.sqlite3", raw_rows)
     results.append(row("2. bulk append_many() /s", ours2, "条/秒", base2, "raw sqlite3 executemany, FULL",

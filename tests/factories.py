@@ -23,7 +23,8 @@ from lawtrail.cases.models import Case, Party
 
 PASSWORD = "correct-horse-battery-9"
 NAMES = {"zhang": "张伟", "li": "李娜", "liu": "刘洋", "chen": "陈静", "yang": "杨磊", "head_a": "赵强", "head_b": "孙丽",
-         "legal": "吴法", "chief": "郑明", "records": "冯档", "supervisor": "钱督", "auditor": "周敏", "admin": "王建国"}
+         "legal": "吴法", "chief": "郑明", "records": "冯档", "supervisor": "钱督", "auditor": "周敏", "admin": "王建国",
+         "sys_auditor": "韩审"}
 _serial = itertools.count(1)
 
 
@@ -56,6 +57,7 @@ class Org:
     supervisor: Staff
     auditor: Staff
     admin: Staff       # administrator
+    sys_auditor: Staff  # installation auditor (系统审计员): every bureau's audit trail, on this bureau's roll
 
     @classmethod
     def build(cls, code: str = "wenlv", abbr: str = "金普文旅", profile: str = "000") -> "Org":
@@ -81,7 +83,8 @@ class Org:
             legal=person("legal", "legal_reviewer", legal, cert=False), chief=person("chief", "agency_head", cert=False),
             records=person("records", "records_custodian", cert=False),
             supervisor=person("supervisor", "supervisor", cert=False), auditor=person("auditor", "auditor", cert=False),
-            admin=person("admin", "administrator", cert=False))
+            admin=person("admin", "administrator", cert=False),
+            sys_auditor=person("sys_auditor", "installation_auditor", cert=False))
 
     def everyone(self) -> dict[str, Staff]:
         return {k: v for k, v in vars(self).items() if isinstance(v, Staff)}

@@ -26,7 +26,7 @@ def test_rows_written_by_actions_verify_clean_and_are_counted(org):
     org.case()
     report = verify.run()
     assert report.ok, report.problems
-    assert report.counts["rows"] == Case.objects.count() + Party.objects.count() + 4 + 13 + 1
+    assert report.counts["rows"] == Case.objects.count() + Party.objects.count() + 4 + len(org.everyone()) + 1
 
 
 def test_a_case_title_edited_in_the_database_is_named_with_the_field(org):

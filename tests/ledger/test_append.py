@@ -54,8 +54,8 @@ def test_entry_bytes_follow_the_documented_canonical_encoding():
     assert payload == ('{"a":[true,3],"due":"2026-12-07","file":{"$base64":"AP8="},'
                        '"id":"00000000-0000-0000-0000-000000000001","served_at":"2026-11-22T15:41:02.000123Z",'
                        '"z":null,"罚款":"1250.00"}')
-    assert body.startswith('{"action":"records.document_finalised","actor":"user:7","payload":')
-    assert body.endswith(',"seq":0,"subject":"doc:9","time":"' + Entry.objects.get(seq=0).time + '","v":1}')
+    assert body.startswith('{"action":"records.document_finalised","actor":"user:7","bureau":null,"payload":')
+    assert body.endswith(',"seq":0,"subject":"doc:9","time":"' + Entry.objects.get(seq=0).time + '","v":2}')
 
 
 @pytest.mark.parametrize("payload, words", [
@@ -65,7 +65,8 @@ def test_entry_bytes_follow_the_documented_canonical_encoding():
     ({"text": "bad \udcff byte"}, "UTF-8"),
     ({"$base64": "AA=="}, "保留"),
     ({1: "x"}, "不是字符串"),
-    ({"n": 1 << 64}, "64 位"),
+    ({"n": 1 << 64}, "2⁵³"),
+    ({"n": 2**53}, "请改用字符串"),
     ({"big": "字" * 30000}, "超过上限"),
 ])
 def test_a_payload_the_ledger_cannot_store_exactly_is_refused_and_nothing_is_appended(payload, words):

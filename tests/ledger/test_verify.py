@@ -83,10 +83,10 @@ def test_an_entry_inserted_in_the_middle_is_detected(log):
     sql("UPDATE ledger_entry SET seq = seq + 1000 WHERE seq >= 15")
     sql("UPDATE ledger_entry SET seq = seq - 999 WHERE seq >= 1000")
     prev = bytes(Entry.objects.get(seq=14).hash)
-    forged = seal(prepare(actor="user:1", action="cases.step_recorded", subject="case:demo-1",
+    forged = seal(prepare(actor="user:1", action="cases.step_recorded", subject="case:demo-1", bureau=None,
                           payload={"step": 99}, max_bytes=65536), seq=15, time="2026-01-01T00:00:00.000000Z", prev=prev)
-    sql("INSERT INTO ledger_entry (seq, subject, body, hash, sm3) VALUES (%s,%s,%s,%s,%s)",
-        [15, forged.subject, forged.body, forged.hash, forged.sm3])
+    sql("INSERT INTO ledger_entry (seq, subject, bureau, body, hash, sm3) VALUES (%s,%s,%s,%s,%s,%s)",
+        [15, forged.subject, forged.bureau, forged.body, forged.hash, forged.sm3])
     report, found = problems()
     assert ("columns_mismatch", 16) in found, "the entry that was 15 now sits at 16 and says so"
     assert any(p.kind == "checkpoint_root" for p in report.problems)

@@ -26,7 +26,7 @@ from tests.media.samples import write_jpeg
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = "anon zhang liu head_a head_b legal chief records supervisor auditor admin other".split()
+PERSONAS = "anon zhang liu head_a head_b legal chief records supervisor auditor sys_auditor admin other".split()
 SEE = "zhang liu head_a head_b legal chief records supervisor other"   # roles that work with cases
 OPEN = "zhang liu head_a head_b other"                                  # roles that open cases
 
@@ -72,7 +72,10 @@ TABLE = [
                                  404: "other", 403: "auditor admin"}),
     ("GET", "/complaints/{XC}/", {302: "anon", 200: "other", 404: "zhang liu head_a head_b legal chief records supervisor",
                                   403: "auditor admin"}),
-    ("GET", "/audit/", {302: "anon", 200: "auditor", 403: SEE + " admin"}),
+    ("GET", "/audit/", {302: "anon", 200: "auditor sys_auditor", 403: SEE + " admin"}),
+    # the bureau's auditor reads his bureau's entries only; the installation's reads every bureau's ({XB})
+    ("GET", "/audit/?bureau={XB}", {302: "anon", 200: "sys_auditor", 404: "auditor", 403: SEE + " admin"}),
+    ("GET", "/audit/?bureau=installation", {302: "anon", 200: "sys_auditor", 404: "auditor", 403: SEE + " admin"}),
     ("GET", "/admin/", {302: "anon " + SEE + " auditor", 200: "admin"}),
     ("GET", "/admin/access/staff/", {302: "anon " + SEE + " auditor", 200: "admin"}),
     ("GET", "/admin/auth/user/", {302: "anon " + SEE + " auditor", 200: "admin"}),
@@ -289,7 +292,7 @@ def world(settings, tmp_path):
                                                  content="反映问题", anonymous=True)
     people = {"zhang": org.zhang, "liu": org.liu, "head_a": org.head_a, "head_b": org.head_b, "legal": org.legal,
               "chief": org.chief, "records": org.records, "supervisor": org.supervisor, "auditor": org.auditor,
-              "admin": org.admin, "other": other.zhang}
+              "admin": org.admin, "other": other.zhang, "sys_auditor": org.sys_auditor}
     kind = catalogue.get("interview_record")
     doc = records.create_draft(by=org.zhang, case=case_a, kind=kind.code, values=sample_values(kind))
     records.finalise(by=org.zhang, document=doc)
@@ -313,11 +316,19 @@ def world(settings, tmp_path):
     ids = {"A": case_a.pk, "B": case_b.pk, "X": case_x.pk, "C": complaint.pk, "XC": other_complaint.pk,
            "R": case_a.steps.get().pk, "D": doc.pk, "S": decision.pk, "SV": service.pk, "M": av.pk, "U": pending.pk,
            "DV": camera.pk, "TEAM_A": org.team_a.pk, "ZHANG": org.zhang.pk, "Q": access_request.pk,
-           "DR": blank_draft.pk, "L": licence.pk, "SU": suspension.pk}
+           "DR": blank_draft.pk, "L": licence.pk, "SU": suspension.pk, "XB": other.bureau.pk}
     return people, ids
 
 
-ROWS = [(row + (None,))[:4] for row in TABLE]  # method, path, expected, body
+def _auditors_apart(expected: dict) -> dict:
+    """A row that does not name the installation's auditor (系统审计员) gives him what it gives the
+    bureau's auditor: neither works with cases or accounts. The rows that tell them apart name both."""
+    if any("sys_auditor" in who.split() for who in expected.values()):
+        return expected
+    return {status: who + " sys_auditor" if "auditor" in who.split() else who for status, who in expected.items()}
+
+
+ROWS = [(row[0], row[1], _auditors_apart(row[2]), (row + (None,))[3]) for row in TABLE]  # method, path, expected, body
 
 
 def test_the_table_names_every_persona_once_per_row():

@@ -67,7 +67,8 @@ def create_bureau(*, by, code: str, name: str, abbr: str, profile: str, case_num
         b.case_number_format = case_number_format
     b.full_clean()
     b.save()
-    record(actor=_actor(by), action="access.bureau_created", subject=f"bureau:{b.pk}", rows=[b])
+    record(actor=_actor(by), action="access.bureau_created", subject=f"bureau:{b.pk}", rows=[b],
+           bureau=None)  # the installation creates bureaus (ledger/attribution.py)
     return b
 
 

@@ -232,3 +232,17 @@ def visible_devices(user) -> QuerySet:
 
 def can_read_audit(user) -> bool:
     return has_role(user, roles.READS_AUDIT)
+
+
+def visible_entries(user) -> QuerySet:
+    """The ledger entries of the user's audit trail: his bureau's (审计员), or every entry, the
+    installation's own included (系统审计员); none for anyone else. Entries are attributed to a
+    bureau inside their hashed body (ledger/attribution.py) and verify checks the column."""
+    from lawtrail.ledger.models import Entry
+
+    s = staff_of(user)
+    if s is None or s.role not in roles.READS_AUDIT:
+        return Entry.objects.none()
+    if s.role in roles.READS_EVERY_BUREAUS_AUDIT:
+        return Entry.objects.all()
+    return Entry.objects.filter(bureau=s.bureau_id)

@@ -1,7 +1,8 @@
 """Roles and what each may do. Pure Python: procedures and tests import it without Django.
 
 三员分立 (separation of duties): the administrator manages accounts but reads no record and no
-audit trail and approves nothing; the auditor reads the audit trail and changes nothing.
+audit trail and approves nothing; the auditor reads his own bureau's audit trail and changes
+nothing; the installation's auditor (系统审计员) reads every bureau's and the installation's own.
 """
 
 ROLES: dict[str, str] = {
@@ -12,6 +13,7 @@ ROLES: dict[str, str] = {
     "records_custodian": "档案管理员",
     "supervisor": "监督人员",
     "auditor": "审计员",
+    "installation_auditor": "系统审计员",
     "administrator": "系统管理员",
 }
 
@@ -25,5 +27,6 @@ APPROVES = frozenset({"unit_head", "legal_reviewer", "agency_head"})
 # 查阅、复制申请 (access/requests.py): registered, consulted on and replied to by whoever works with
 # the case; the head's consent to a copy and the extension of the reply are the agency head's.
 HANDLES_ACCESS_REQUESTS = SEES_BUREAU_CASES | SEES_UNIT_CASES
-READS_AUDIT = frozenset({"auditor"})
+READS_AUDIT = frozenset({"auditor", "installation_auditor"})
+READS_EVERY_BUREAUS_AUDIT = frozenset({"installation_auditor"})  # the others read their bureau's entries only
 MANAGES_ACCOUNTS = frozenset({"administrator"})

@@ -1,14 +1,20 @@
 """Canonical JSON: the exact bytes that the ledger hashes and signs.
 
-Pure Python, no Django import. The encoding (documented in docs/ledger.md) is:
+Pure Python, no Django import. The encoding (documented in docs/ledger.md) is the JSON
+Canonicalization Scheme, RFC 8785 (JCS), applied to the JSON values that the rules below make of
+Python values — so any JCS implementation in any language re-creates an entry's bytes exactly:
 
-- UTF-8, no byte-order mark; object keys sorted by Unicode code point; no insignificant
-  whitespace (separators ``,`` and ``:``); non-ASCII characters are written as themselves;
-  ``"`` ``\\`` and control characters below U+0020 are escaped as Python's ``json`` does
-  (``\\n``, ``\\u0000``…). Lone surrogates (text that is not valid Unicode) are refused.
-- ``null``, ``true``, ``false``; integers in [-2**63, 2**63 - 1] as decimal digits.
-  Floating-point numbers are refused: they cannot carry money or measurements exactly and
-  their text form is not canonical across languages; use ``decimal.Decimal`` or an integer.
+- UTF-8, no byte-order mark; no insignificant whitespace (separators ``,`` and ``:``); object keys
+  sorted by their UTF-16 code units (RFC 8785 §3.2.3: not by code point — the two orders differ
+  when a key holds a character above U+FFFF, e.g. ``𠮷``, against one in U+E000–U+FFFF).
+- strings as ECMAScript's JSON.stringify writes them (RFC 8785 §3.2.2.2): non-ASCII characters as
+  themselves; ``"`` and ``\\`` escaped; ``\\b \\f \\n \\r \\t`` for those five controls, every other
+  character below U+0020 as ``\\u00xx`` (lower-case hex). Lone surrogates (text that is not valid
+  Unicode) are refused.
+- ``null``, ``true``, ``false``; integers in [-(2**53 - 1), 2**53 - 1] as decimal digits — the
+  integers an IEEE 754 double, JCS's number, holds exactly (§3.2.2.3); larger ones are refused
+  (write them as strings). Floating-point numbers are refused: they cannot carry money or
+  measurements exactly; use ``decimal.Decimal`` or an integer.
 - ``Decimal`` → a JSON string in plain notation (``"1250.00"``; never an exponent).
 - aware ``datetime`` → a JSON string in UTC, RFC 3339 with microseconds: ``"2026-11-22T07:41:02.123456Z"``;
   naive datetimes are refused (their meaning depends on the server's zone).
@@ -16,6 +22,9 @@ Pure Python, no Django import. The encoding (documented in docs/ledger.md) is:
 - ``bytes`` → ``{"$base64": "<RFC 4648 base64 with padding>"}``. Keys beginning with ``$`` are
   reserved for such tags and refused in caller data.
 - lists and tuples → arrays; dict keys must be strings; nesting at most 32 levels.
+
+``normalise`` returns dicts whose keys are already in JCS order, so ``dumps`` writes them as they
+come (Python's ``sort_keys`` sorts by code point, which is not JCS).
 """
 
 from __future__ import annotations
@@ -28,7 +37,8 @@ from decimal import Decimal
 from typing import Any
 
 MAX_DEPTH = 32
-INT_MIN, INT_MAX = -(1 << 63), (1 << 63) - 1
+INT_MAX = (1 << 53) - 1  # RFC 8785 §3.2.2.3 / I-JSON (RFC 7493 §2.2): exact in an IEEE 754 double
+INT_MIN = -INT_MAX
 
 
 class EncodingError(ValueError):
@@ -86,7 +96,7 @@ def _walk(value: Any, where: str | None, depth: int) -> Any:
         return value
     if isinstance(value, int):
         if not INT_MIN <= value <= INT_MAX:
-            _fail(where, " 的整数超出 64 位范围，请改用字符串")
+            _fail(where, " 的整数超出 ±(2⁵³−1) 的范围（RFC 8785 只能精确表示这些整数），请改用字符串记录")
         return int(value)
     if isinstance(value, str):
         return _check_text(value, where)
@@ -115,14 +125,38 @@ def _walk(value: Any, where: str | None, depth: int) -> Any:
                 _fail(where, f" 的键 {k!r} 不是字符串")
             if k.startswith("$"):
                 _fail(where, f" 的键 {k!r} 以 $ 开头：该前缀保留给类型标记")
-            out[_check_text(k, where)] = _walk(v, None if where is None else f"{where}.{k}", depth + 1)
-        return out
+            out[str(k)] = _walk(v, None if where is None else f"{where}.{k}", depth + 1)
+        keys = list(out)
+        joined = "".join(keys)  # one pass over all the keys, for both checks below
+        _check_text(joined, where)
+        ordered = jcs_order(keys, joined)
+        return out if ordered == keys else {k: out[k] for k in ordered}
     _fail(where, f" 含有无法写入账本的类型 {type(value).__name__}")
 
 
+def jcs_order(keys, joined: str | None = None) -> list[str]:
+    """``keys`` sorted by UTF-16 code units (RFC 8785 §3.2.3); ``joined``: the keys concatenated,
+    when the caller has it.
+
+    Code-point order (Python's) is the same unless a key holds a character above U+FFFF: only
+    then is each key compared as UTF-16, big-endian bytes comparing as code units do.
+    """
+    out = sorted(keys)
+    if joined is None:
+        joined = "".join(out)
+    if not joined.isascii() and max(joined) > "\uffff":
+        out.sort(key=_utf16)
+    return out
+
+
+def _utf16(k: str) -> bytes:
+    return k.encode("utf-16-be", "surrogatepass")
+
+
 def dumps(normalised: Any) -> str:
-    """Canonical text of an already-normalised value."""
-    return json.dumps(normalised, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    """Canonical text of a value that ``normalise`` returned (or that was parsed from canonical
+    text): its dicts are already in JCS key order, which ``sort_keys`` would undo."""
+    return json.dumps(normalised, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def encode(value: Any) -> bytes:

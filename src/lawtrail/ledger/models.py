@@ -21,11 +21,15 @@ class RowIdField(models.BigIntegerField):
 class Entry(models.Model):
     """One ledger entry. ``body`` is the exact canonical JSON that is hashed (see entry.py) and
     holds every field; ``subject`` is repeated as a column only because a case's timeline is
-    queried by it. Each repeated column is one more thing verify must check and every durable
-    append must write, so add one only together with the query that needs it."""
+    queried by it, ``bureau`` because each bureau's audit trail is. Each repeated column is one
+    more thing verify must check and every durable append must write, so add one only together
+    with the query that needs it."""
 
     seq = RowIdField("序号", primary_key=True)
     subject = models.CharField("对象", max_length=200, blank=True)
+    # The bureau's id, not a foreign key: the ledger stands alone (and the body says the same);
+    # NULL is an entry of the installation as a whole (ledger/attribution.py).
+    bureau = models.BigIntegerField("所属机关", null=True, blank=True)
     body = models.TextField("条目内容")
     hash = models.BinaryField("SHA-256", max_length=32)
     sm3 = models.BinaryField("SM3", max_length=32)
@@ -33,7 +37,8 @@ class Entry(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "账本条目"
         ordering = ["seq"]
-        indexes = [models.Index(fields=["subject", "seq"], name="ledger_entry_subject")]
+        indexes = [models.Index(fields=["subject", "seq"], name="ledger_entry_subject"),
+                   models.Index(fields=["bureau", "seq"], name="ledger_entry_bureau")]
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.subject}"

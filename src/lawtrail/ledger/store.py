@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from . import merkle
+from . import attribution, merkle
 from .canonical import format_time
 from .entry import prepare, seal
 
@@ -255,17 +255,35 @@ def _tiles_completed(nodes: list[tuple[int, bytes]], using: str) -> list[tuple[i
     return [(key, b"".join(have[k] for k in keys)) for key, keys in layout.items()]
 
 
-def append(*, actor: str, action: str, subject: str = "", payload: Any = None,
+DERIVE: Any = object()  # bureau not given: attribution.derive decides from the subject and actor
+
+
+def append(*, actor: str, action: str, subject: str = "", payload: Any = None, bureau: int | None = DERIVE,
            using: str = DEFAULT_DB_ALIAS) -> Appended:
-    """Append one entry in the current transaction. Raises EncodingError for bad input."""
-    return append_many([{"actor": actor, "action": action, "subject": subject, "payload": payload}], using)[0]
+    """Append one entry in the current transaction. Raises EncodingError for bad input.
+
+    ``bureau``: the id of the bureau the entry belongs to, None for the installation; left out, it
+    is derived from the subject (ledger/attribution.py) — pass it only where that is wrong.
+    """
+    return append_many([{"actor": actor, "action": action, "subject": subject, "payload": payload,
+                         "bureau": bureau}], using)[0]
 
 
 def append_many(items: Iterable[Mapping[str, Any]], using: str = DEFAULT_DB_ALIAS) -> list[Appended]:
-    """Append several entries in one transaction (imports, bulk loads); same checks as append."""
+    """Append several entries in one transaction (imports, bulk loads); same checks as append.
+
+    An item without ``"bureau"`` (or with DERIVE) has it derived, with one query per kind of
+    subject for the whole batch."""
     max_bytes = settings.LAWTRAIL_LEDGER_MAX_ENTRY_BYTES
-    prepared = [prepare(actor=i["actor"], action=i["action"], subject=i.get("subject", ""),
-                        payload=i.get("payload"), max_bytes=max_bytes) for i in items]
+    items = list(items)
+    bureaus = [i.get("bureau", DERIVE) for i in items]
+    unknown = [n for n, b in enumerate(bureaus) if b is DERIVE]
+    if unknown:
+        for n, b in zip(unknown, attribution.derive([(items[n]["actor"], items[n].get("subject", ""))
+                                                     for n in unknown], using)):
+            bureaus[n] = b
+    prepared = [prepare(actor=i["actor"], action=i["action"], subject=i.get("subject", ""), bureau=b,
+                        payload=i.get("payload"), max_bytes=max_bytes) for i, b in zip(items, bureaus)]
     if not prepared:
         return []
     conn = connections[using]
@@ -280,12 +298,12 @@ def append_many(items: Iterable[Mapping[str, Any]], using: str = DEFAULT_DB_ALIA
             s = seal(p, seq=n, time=now, prev=prev)
             nodes.append((n * 64, s.leaf))
             front, completed = merkle.extend(front, n, s.leaf)
-            entries.append((s.seq, s.subject, s.body, s.hash, s.sm3))
+            entries.append((s.seq, s.subject, s.bureau, s.body, s.hash, s.sm3))
             nodes.extend((merkle.node_key(nid), h) for nid, h in completed)
             done.append(Appended(s.seq, s.time, s.hash.hex()))
             prev, n = s.hash, n + 1
-        _run(using, "INSERT INTO ledger_entry (seq, subject, body, hash, sm3) VALUES (%s, %s, %s, %s, %s)",
-             entries, many=True, conn=conn)
+        _run(using, "INSERT INTO ledger_entry (seq, subject, bureau, body, hash, sm3)"
+                    " VALUES (%s, %s, %s, %s, %s, %s)", entries, many=True, conn=conn)
         _run(using, "INSERT INTO ledger_node (key, hash) VALUES (%s, %s)", nodes, many=True, conn=conn)
         tiles = _tiles_completed(nodes, using)
         if tiles:

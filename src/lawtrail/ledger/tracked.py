@@ -46,7 +46,7 @@ from django.utils import timezone
 from lawtrail import text
 
 from .canonical import dumps, normalise
-from .store import Appended, append
+from .store import DERIVE, Appended, append
 
 CHUNK = 2000
 
@@ -174,11 +174,12 @@ class Recorded(_Prepared):
 
 
 def record(*, actor: str, action: str, subject: str, rows: Iterable[Tracked] = (), payload: dict | None = None,
-           create: Recorded | None = None, using: str = DEFAULT_DB_ALIAS) -> Appended:
+           create: Recorded | None = None, bureau: int | None = DERIVE, using: str = DEFAULT_DB_ALIAS) -> Appended:
     """Append one entry carrying the new state of ``rows`` (and of the new row ``create``), stamp
     the rows with it and insert ``create``.
 
     Call inside the action's transaction, after the rows (and their m2m links) are saved.
+    ``bureau`` as for ``store.append`` (derived from the subject when left out).
     """
     if not connections[using].in_atomic_block:
         raise RuntimeError("tracked.record() must run inside the action's transaction")
@@ -190,7 +191,7 @@ def record(*, actor: str, action: str, subject: str, rows: Iterable[Tracked] = (
     body = {**(payload or {}), "rows": {r.ledger_key(): r.ledger_state() for r in rows}}
     if create is not None:
         body["created"] = {create._meta.label_lower: create.recorded_state()}
-    entry = append(actor=actor, action=action, subject=subject, payload=body, using=using)
+    entry = append(actor=actor, action=action, subject=subject, payload=body, bureau=bureau, using=using)
     if create is not None:
         create.ledger_seq = entry.seq
         create.save(using=using, force_insert=True)

@@ -2,7 +2,7 @@
 
 One streaming pass in sequence order, O(log n) memory:
 1. every entry: SHA-256 and SM3 of its bytes against the stored digests; its columns (seq,
-   subject) and its ``prev`` against the end of the body (entry.frame), so no JSON is parsed;
+   subject, bureau) and its ``prev`` against the body's frame (entry.frame), so no JSON is parsed;
    gaps in ``seq``;
 2. the Merkle tree rebuilt from the bodies, each completed node and tile compared with the
    stored one; both arrive in the order they were completed (merkle.node_key);
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from . import checkpoints, keys, merkle, note, store, witness
-from .entry import GENESIS_PREV, quote
+from .entry import GENESIS_PREV, bureau_text, quote
 from .models import Checkpoint
 
 MAX_PROBLEMS = 1000
@@ -122,8 +122,9 @@ def _entries_and_tree(report: Report, using: str, progress, witnessed: set[int] 
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
     sha256, hash_children, sm3_new = hashlib.sha256, merkle.hash_children, hashlib.new("sm3").copy
     observers = list(_observers)
-    rows = store._run(using, "SELECT seq, body, hash, sm3, subject FROM ledger_entry WHERE seq < %s ORDER BY seq",
-                      [n], stream="verify_entries")
+    bureau_texts: dict[int | None, str] = {}  # a handful of bureaus: their frame text made once
+    rows = store._run(using, "SELECT seq, body, hash, sm3, subject, bureau FROM ledger_entry WHERE seq < %s"
+                             " ORDER BY seq", [n], stream="verify_entries")
     nodes = store._run(using, "SELECT key, hash FROM ledger_node WHERE key < %s ORDER BY key", [n * 64],
                        stream="verify_nodes")
     tiles = store._run(using, "SELECT key, hashes FROM ledger_tile WHERE key < %s ORDER BY key", [n * 64],
@@ -196,7 +197,7 @@ def _entries_and_tree(report: Report, using: str, progress, witnessed: set[int] 
             roots[index + 1] = merkle.fold(stack)
 
     try:
-        for seq, body, stored_hash, stored_sm3, subject in rows:
+        for seq, body, stored_hash, stored_sm3, subject, bureau in rows:
             while expected < seq:  # a gap: entries deleted
                 report.add("entry_missing", f"条目 #{expected}", "条目缺失（被删除）", seq=expected)
                 last_bad = expected
@@ -214,10 +215,18 @@ def _entries_and_tree(report: Report, using: str, progress, witnessed: set[int] 
                 report.add("sm3_mismatch", f"条目 #{seq}", "条目内容与存储的 SM3 摘要不符", seq)
                 bad = True
             # The body must end as its columns and the chain say (entry.frame), up to the time:
-            # ,"prev":"<prev_hex>","seq":<seq>,"subject":<subject>,"time":"<27 characters>","v":1}
+            # ,"prev":"<prev_hex>","seq":<seq>,"subject":<subject>,"time":"<27 characters>","v":2}
+            # and its bureau as its column says (the first ,"bureau": of a body is the member).
             mid = ',"prev":"' + (prev_hex or "") + '","seq":' + str(seq) + ',"subject":' + quote(subject) + ',"time":"'
             if not (body.endswith(_END) and body.endswith(mid, 0, len(body) - _TAIL)):
                 bad = _misframed(report, body, seq, subject, prev_hex)
+            member = bureau_texts.get(bureau)
+            if member is None:
+                member = bureau_texts[bureau] = bureau_text(bureau)
+            if not body.startswith(member, body.find(',"bureau":')):
+                report.add("bureau_mismatch", f"条目 #{seq}",
+                           "条目的所属机关字段与条目内容不符（条目被移入其他机关的审计范围，或字段被改动）", seq)
+                bad = True
             if bad:
                 last_bad = seq
             leaf = sha256(b"\x00" + raw).digest()
@@ -258,7 +267,7 @@ def _entries_and_tree(report: Report, using: str, progress, witnessed: set[int] 
     return roots
 
 
-_END = '","v":1}'
+_END = '","v":2}'
 _TAIL = 27 + len(_END)  # the time, then the end
 
 

@@ -22,7 +22,7 @@ from lawtrail.access.policy import Denied
 from lawtrail.cases import certificates, numbers
 from lawtrail.cases.models import Case
 from lawtrail.images import load_strictly
-from lawtrail.ledger.canonical import dumps, normalise
+from lawtrail.ledger.canonical import EncodingError, dumps, normalise
 from lawtrail.ledger.tracked import record
 
 from . import catalogue
@@ -82,7 +82,10 @@ def _party_value(party) -> dict:
 
 
 def _encode(values: dict) -> str:
-    return dumps(normalise(values))
+    try:
+        return dumps(normalise(values, where="文书内容"))
+    except EncodingError as e:  # a value the ledger cannot hold exactly, e.g. an integer beyond ±(2⁵³−1)
+        raise ValidationError({"values": str(e)}) from None
 
 
 def _locked(document: Document, *related: str) -> Document:

@@ -38,6 +38,7 @@ STAFF = {
     "wenlv": [
         ("wl.admin", "王建国", "administrator", None, None),
         ("wl.auditor", "周敏", "auditor", None, None),
+        ("sys.auditor", "韩审", "installation_auditor", None, None),  # every bureau's audit trail (系统审计员)
         ("wl.zhang", "张伟", "officer", 0, "valid"), ("wl.li", "李娜", "officer", 0, "valid"),
         ("wl.liu", "刘洋", "officer", 1, "valid"), ("wl.chen", "陈静", "officer", 1, "valid"),
         ("wl.yang", "杨磊", "officer", 1, "expired"),
