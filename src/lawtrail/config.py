@@ -157,6 +157,7 @@ class Config:
     media_store: str = "filesystem"
     s3: S3Config | None = None
     digest_hour: int | None = 8  # None: no daily digest
+    https: bool = False  # served behind a TLS proxy: secure cookies, HSTS, X-Forwarded-Proto trusted
 
     @property
     def keys_dir(self) -> Path:
@@ -210,4 +211,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         media_store=media_store,
         s3=s3,
         digest_hour=digest_hour,
+        https=_bool("LAWTRAIL_HTTPS", get("LAWTRAIL_HTTPS", "false")),
     )
