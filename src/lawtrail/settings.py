@@ -38,7 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",  # before WhiteNoise: static files (an SVG opened alone) get the policy too
+    "lawtrail.web.csp.PolicyMiddleware",  # before WhiteNoise: static files (an SVG opened alone) get the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
