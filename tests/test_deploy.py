@@ -163,7 +163,7 @@ def serve(tmp_path):
 
     def _serve(**extra):
         started.append(Served(tmp_path, **extra))
-        return started[0]
+        return started[-1]
 
     yield _serve
     for s in started:
