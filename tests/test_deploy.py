@@ -53,6 +53,7 @@ print(json.dumps({str(p.relative_to(root)): p.lstat().st_mode & 0o777 for p in [
 def lawtrail_env(data_dir: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAWTRAIL_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright by tests/browser; never in a deployment
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")])
     return env | {"LAWTRAIL_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "lawtrail.settings"} | extra
 
