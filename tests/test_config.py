@@ -86,6 +86,8 @@ def test_a_bad_witness_setting_is_refused_with_a_reason(env, words):
     ("LAWTRAIL_SESSION_IDLE_MINUTES", "half an hour", "整数"),
     ("LAWTRAIL_DIGEST_HOUR", "24", "0–23"),
     ("LAWTRAIL_DIGEST_HOUR", "8am", "off"),
+    ("LAWTRAIL_HTTPS", "https", "true/false"),
+    ("LAWTRAIL_HTTPS", "", "true/false"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable(name, value, words):
     with pytest.raises(ConfigError, match=words) as e:
@@ -99,3 +101,8 @@ def test_the_command_refuses_to_start_on_a_bad_setting(tmp_path):
     run = subprocess.run([sys.executable, "-m", "lawtrail.cli", "check"], capture_output=True, text=True, env=env)
     assert run.returncode == 2
     assert "配置错误" in run.stderr and "LAWTRAIL_SM2='perhaps'" in run.stderr
+
+
+def test_https_mode_is_off_unless_switched_on():
+    assert load({}).https is False
+    assert load({"LAWTRAIL_HTTPS": "true"}).https is True and load({"LAWTRAIL_HTTPS": "0"}).https is False

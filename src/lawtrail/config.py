@@ -224,6 +224,7 @@ class Config:
     digest_hour: int | None = 8  # None: no daily digest
     witness_dir: Path | None = None  # load() defaults it to data_dir/witness; None only beside an S3 witness
     witness_s3: S3Config | None = None
+    https: bool = False  # served behind a TLS proxy: secure cookies, HSTS, X-Forwarded-Proto trusted
 
     @property
     def keys_dir(self) -> Path:
@@ -280,4 +281,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         digest_hour=digest_hour,
         witness_dir=witness_dir,
         witness_s3=witness_s3,
+        https=_bool("LAWTRAIL_HTTPS", get("LAWTRAIL_HTTPS", "false")),
     )

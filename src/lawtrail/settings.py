@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import secrets
 
+from csp.constants import NONE, SELF
+
 from lawtrail import config as _config
-from lawtrail.files import read_or_create
+from lawtrail.files import make_private, read_or_create
 
 CONFIG = _config.load()
 DATA_DIR = CONFIG.data_dir
+make_private(DATA_DIR)  # umask 077 and a 0700 data dir, before the first file is created
 
 SECRET_KEY = CONFIG.secret_key or read_or_create(
     DATA_DIR / "secret_key", lambda: secrets.token_urlsafe(50).encode()
@@ -35,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lawtrail.web.csp.PolicyMiddleware",  # before WhiteNoise: static files (an SVG opened alone) get the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,6 +125,34 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# LAWTRAIL_HTTPS: served behind a TLS proxy that sets X-Forwarded-Proto (lawtrail serve then trusts
+# that header, web/management/commands/serve.py). Off, plain HTTP on 127.0.0.1 (make run) works.
+if CONFIG.https:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True  # a plain-HTTP request that reached the proxy is sent to https://
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # No "preload": asking browsers to hard-code HTTPS for the whole registrable domain (e.g. every
+    # site of a gov.cn bureau) is a decision of whoever runs that domain, and hard to undo.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own): only this server's own
+# scripts, styles and fonts — no inline code at all, so an injected <script> or on*= attribute
+# never runs. img-src also allows data: for the icons Pico's stylesheet embeds (select arrows,
+# checkboxes); an image cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -67,7 +67,8 @@ def test_an_officer_uploads_a_clip_sees_it_on_the_case_and_plays_it(page, live_s
     section.get_by_role("link", name=clip.name, exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(clip.name)
-    page.wait_for_function("document.querySelector('video').readyState >= 1")
+    # a function: Playwright polls a bare expression through eval, which the page's CSP refuses
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
     assert page.evaluate("document.querySelector('video').readyState") >= 1
     assert page.evaluate("document.querySelector('video').duration") > 1.5
     expect(page.get_by_text(av.blob.sha256)).to_be_visible()

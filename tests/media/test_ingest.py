@@ -223,7 +223,7 @@ def test_the_staged_upload_becomes_the_stored_original_without_a_copy(org, sampl
         av = actions.complete_upload(by=org.zhang, upload_id=u.pk, facts={"source": "body_camera"})
     stored = get_store().path(av.blob.sha256)
     found = os.stat(stored)
-    assert (found.st_ino, found.st_nlink, stat.S_IMODE(found.st_mode)) == (inode, 2, 0o444)  # linked, not copied
+    assert (found.st_ino, found.st_nlink, stat.S_IMODE(found.st_mode)) == (inode, 2, 0o400)  # linked, not copied
     for callback in committed:  # once committed, the staging name goes; the original stays
         callback()
     assert not staged.exists() and os.stat(stored).st_nlink == 1 and stored.read_bytes() == data

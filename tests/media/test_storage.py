@@ -88,7 +88,7 @@ def test_the_same_bytes_are_stored_once_and_left_alone(store, tmp_path):
     assert store.put_file(first, d) is True
     if isinstance(store, FilesystemStore):
         before = os.stat(store.path(d.sha256))
-        assert stat.S_IMODE(before.st_mode) == 0o444
+        assert stat.S_IMODE(before.st_mode) == 0o400
     else:
         before = store._client.head_object(Bucket=store.bucket, Key=f"objects/{d.sha256}")
         writes = s3_calls(store, "PutObject", "CreateMultipartUpload", "UploadPart")
@@ -315,7 +315,7 @@ def test_adopt_stores_the_staged_file(store, tmp_path):
     if isinstance(store, FilesystemStore):
         obj = os.stat(store.path(d.sha256))
         assert obj.st_ino == before.st_ino and obj.st_nlink == 2  # the file itself: no copy was made
-        assert stat.S_IMODE(obj.st_mode) == 0o444 and stat.S_IMODE(os.stat(path).st_mode) == 0o444
+        assert stat.S_IMODE(obj.st_mode) == 0o400 and stat.S_IMODE(os.stat(path).st_mode) == 0o400
         assert store.staging_dir().parent == store.incoming and obj.st_dev == os.stat(store.staging_dir()).st_dev
         os.unlink(path)  # the caller drops its own name for it; the object stays
         assert os.stat(store.path(d.sha256)).st_nlink == 1 and read_all(store.open(d.sha256)) == data

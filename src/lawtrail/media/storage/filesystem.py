@@ -30,6 +30,10 @@ from .base import (LimitedReader, ObjectMissing, RangeNotSatisfiable, Store, Sto
                    check_bytes, check_range, check_sha256, is_sha256, sha256_and_size, verify_file)
 
 _HEX2 = frozenset(f"{i:02x}" for i in range(256))
+# Evidence is read by lawtrail's own user only: read-only for it, nothing for other local users
+# (the ``objects`` dir may be a mount whose own mode lawtrail does not set).
+OBJECT_MODE = 0o400
+DIR_MODE = 0o700
 
 
 class FilesystemStore(Store):
@@ -57,7 +61,7 @@ class FilesystemStore(Store):
         try:
             try:
                 _copy(path, fd)
-                os.fchmod(fd, 0o444)  # read-only before it has a name anyone else opens
+                os.fchmod(fd, OBJECT_MODE)  # read-only before it has a name anyone else opens
                 # Hash the copy — the very bytes that will carry the name — while the disk syncs it.
                 check = background(sha256_and_size, tmp)
                 os.fsync(fd)
@@ -92,7 +96,7 @@ class FilesystemStore(Store):
                 check_bytes(st.st_size, digests.sha256, digests)  # DigestMismatch: the sizes differ
             if (size := self._stored_size(digests.sha256)) is not None:
                 return already_stored(digests, size)
-            os.fchmod(fd, 0o444)  # read-only before it has a name anyone else opens
+            os.fchmod(fd, OBJECT_MODE)  # read-only before it has a name anyone else opens
             os.fsync(fd)  # the mode, and any byte not yet durable (an upload fsyncs every chunk: cheap)
             _make_dirs(final.parent)
             try:
@@ -198,7 +202,7 @@ def _make_dirs(d: Path) -> None:
         return
     _make_dirs(d.parent)
     try:
-        d.mkdir()
+        d.mkdir(mode=DIR_MODE)
     except FileExistsError:
         pass  # made meanwhile by another writer, who may not have fsync'ed its parent yet
     _fsync_dir(d.parent)

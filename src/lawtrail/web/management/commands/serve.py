@@ -32,10 +32,24 @@ class Command(BaseCommand):
                              name="checkpoints", daemon=True).start()
             threading.Thread(target=job_loop, name="media-jobs", daemon=True).start()
             threading.Thread(target=rules_loop, name="rules-jobs", daemon=True).start()
-        self.stdout.write(f"lawtrail 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
+        proxy = {}
+        if settings.CONFIG.https:
+            # waitress drops X-Forwarded-* by default: without this Django would never see the
+            # proxy's "https" and redirect every request back to itself. The proxy's own address is
+            # not known here, so the server must be reachable only through it (README).
+            # X-Forwarded-For too: login throttling and the ledger then see the client, not the proxy.
+            proxy = {"trusted_proxy": "*", "trusted_proxy_count": 1,
+                     "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"}}
+            self.stdout.write(f"lawtrail 已启动：在 {host}:{port} 接收 TLS 反向代理转发的请求（LAWTRAIL_HTTPS=true），"
+                              "请只通过 https:// 地址访问  （Ctrl+C 停止）")
+        else:
+            if host not in ("127.0.0.1", "localhost", "::1"):
+                self.stderr.write("注意：未启用 LAWTRAIL_HTTPS，密码和会话将以明文在网络上传输；对外提供服务时请置于 "
+                                  "TLS 反向代理之后并设置 LAWTRAIL_HTTPS=true")
+            self.stdout.write(f"lawtrail 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         # recv_bytes: waitress reads sockets 8 KiB at a time by default; an upload's chunk of up to
         # 64 MiB then costs ~8,000 reads and a third more of the server's CPU (bench/media_bench.py).
         # slots: upload bodies streamed to the application at once (web/streaming.py), each holding
         # a thread while it arrives; half the threads stay for pages and buffered bodies.
         serve(application, slots=threads // 2, host=host, port=int(port), threads=threads, ident="lawtrail",
-              recv_bytes=1 << 20)
+              recv_bytes=1 << 20, **proxy)

@@ -4,7 +4,9 @@
   var data = JSON.parse(document.getElementById("stage-chart-data").textContent);
   var chart = echarts.init(el);
   chart.setOption({
-    tooltip: { trigger: "axis" },
+    // drawn on the canvas: the HTML tooltip writes style="…" attributes, which the page's
+    // Content-Security-Policy refuses (no inline styles)
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { top: 0 },
     grid: { left: 40, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: data.stages },
