@@ -2,7 +2,6 @@
 caller may see, and writes only through the apps' actions. Errors are JSON: a stable ``code``, a
 Chinese ``message`` and, for bad input, ``fields``."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Status
@@ -14,16 +13,16 @@ from lawtrail.cases import actions, queries
 from lawtrail.cases.models import Case, Complaint, Party
 
 from . import errors
-from .auth import AUTH
+from .auth import AUTH, signed_in
 from .pages import Page, built_per_page
 from .schemas import (CaseDetail, CaseFilters, CaseIn, CaseOut, Code, ComplaintDecide, ComplaintDecline, ComplaintIn,
                       ComplaintNotice, ComplaintOut, EntryOut, PartyIn, PartyOut, PathId, SearchTerm)
 from .schemas import errors as fails
 
 # No Swagger UI: it loads from a CDN, and bureaus run on intranets. The OpenAPI document itself
-# needs a login like everything else.
+# needs a login (or a token) like everything else.
 api = NinjaAPI(title="lawtrail 行政执法全过程记录系统 API", version="1", urls_namespace="api", auth=AUTH,
-               docs_url=None, docs_decorator=login_required)
+               docs_url=None, docs_decorator=signed_in)
 errors.install(api)
 
 
