@@ -208,3 +208,30 @@ def test_every_operation_documents_the_errors_it_can_answer(org, device):
             schema = op["responses"][str(code)]["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/Error"}, (path, code)
     assert set(doc["components"]["schemas"]["Error"]["required"]) >= {"code", "message"}
+
+
+def test_half_a_utf16_pair_in_a_body_is_refused_not_a_server_error(org, device):
+    r = device.post("/api/v1/parties", '{"kind": "person", "name": "王\\ud800某"}', content_type="application/json")
+    assert "代理项" in assert_error(r, 422, "invalid_request", "name")["fields"]["name"][0]
+
+
+def test_a_control_character_anywhere_in_a_document_s_values_is_refused(org, device):
+    case = org.case()
+    for values in ({"facts": "现场\x00检查"}, {"party": {"name\x1b": "王某"}}, {"items": [{"name": ["\x00"]}]}):
+        r = device.post(f"/api/v1/cases/{case.pk}/documents", {"kind": "interview_record", "values": values},
+                        content_type="application/json")
+        assert_error(r, 422, "invalid_request", "values")
+
+
+def test_a_document_s_values_nested_deeper_than_python_recurses_are_refused_cleanly(org, device):
+    case = org.case()
+    deep = '{"kind": "interview_record", "values": {"a": ' + "[" * 5000 + "]" * 5000 + "}}"
+    r = device.post(f"/api/v1/cases/{case.pk}/documents", deep, content_type="application/json")
+    assert r.status_code in (400, 422) and r.json()["code"] in ("malformed", "invalid", "invalid_request")
+
+
+def test_half_a_utf16_pair_in_a_document_s_values_is_refused(org, device):
+    case = org.case()
+    r = device.post(f"/api/v1/cases/{case.pk}/documents", '{"kind": "interview_record", "values": {"place": "\\udc00"}}',
+                    content_type="application/json")
+    assert "代理项" in assert_error(r, 422, "invalid_request", "values")["fields"]["values"][0]

@@ -27,6 +27,7 @@ SERVER_ERROR = "服务器内部错误，请稍后重试；如反复出现，请�
 # their Chinese message themselves.
 SCHEMA_MESSAGES = {"missing": "必填", "string_too_long": "过长", "too_long": "项目过多", "int_parsing": "应为整数",
                    "int_type": "应为整数", "int_from_float": "应为整数", "string_type": "应为字符串",
+                   "string_unicode": "含有无效的字符（不成对的 UTF-16 代理项）",
                    "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
                    "datetime_parsing": "时间格式不正确（应为 ISO 8601，带时区）",
                    "datetime_from_date_parsing": "时间格式不正确（应为 ISO 8601，带时区）",
@@ -37,7 +38,7 @@ SCHEMA_MESSAGES = {"missing": "必填", "string_too_long": "过长", "too_long":
                    "list_type": "应为数组", "dict_type": "应为 JSON 对象", "model_attributes_type": "应为 JSON 对象",
                    "uuid_parsing": "不是有效的编号（UUID）", "uuid_type": "不是有效的编号（UUID）",
                    "json_invalid": "不是有效的 JSON"}
-OWN_TYPES = {"control_character", "money_type", "money_format", "time_range"}
+OWN_TYPES = {"control_character", "surrogate", "money_type", "money_format", "time_range"}
 
 
 def _range(e: dict) -> str | None:

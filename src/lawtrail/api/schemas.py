@@ -35,6 +35,9 @@ Count = Annotated[int, Field(ge=0, le=MAX_ID)]
 # C0 control characters other than tab, line feed and carriage return (CR LF becomes LF in the
 # actions). None of them is text anyone types, and NUL cannot even be stored in PostgreSQL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Half of a UTF-16 pair on its own ("\ud800" in JSON): no character at all, and not encodable in
+# UTF-8, so neither database nor ledger could write it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def checked_text(value: str) -> str:
@@ -43,10 +46,29 @@ def checked_text(value: str) -> str:
     it refuses the control characters; the actions apply the rest of the policy (CR LF, bidi)."""
     if _CONTROL.search(value):
         raise PydanticCustomError("control_character", "含有不可见的控制字符（如 NUL、ESC），请删除后重试")
+    if _SURROGATE.search(value):
+        raise PydanticCustomError("surrogate", "含有无效的字符（不成对的 UTF-16 代理项）")
+    return value
+
+
+def _checked_values(value):
+    """Every string in a document's field values, keys included, through checked_text (with a
+    stack, not recursion: JSON can nest deeper than Python recurses)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            checked_text(v)
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
     return value
 
 
 Text = Annotated[str, AfterValidator(checked_text)]
+Values = Annotated[dict, AfterValidator(_checked_values)]
 SearchTerm = Annotated[str, AfterValidator(checked_text), Query(max_length=100)]
 Code = Annotated[str, AfterValidator(checked_text), Query(max_length=40)]
 
@@ -215,11 +237,11 @@ class CaseFilters(Schema):
 
 class DocumentIn(Schema):
     kind: Text = Field(max_length=40, description="文书种类代码（见 records/catalogue.py）")
-    values: dict = Field(default_factory=dict, description="栏目值；未填的栏目由案件信息预填")
+    values: Values = Field(default_factory=dict, description="栏目值；未填的栏目由案件信息预填")
 
 
 class DocumentValues(Schema):
-    values: dict
+    values: Values
 
 
 class FinaliseIn(Schema):
