@@ -117,3 +117,13 @@ def test_the_upload_page_s_own_endpoints_complete_twice_and_refuse_a_late_chunk_
     assert first.status_code == again.status_code == 200 and first.json()["record"] == again.json()["record"]
     late = browser.put(f"/media/uploads/{upload}/?offset={len(data)}", b"more", content_type="application/octet-stream")
     assert late.status_code == 409 and "已完成" in late.json()["message"]
+
+
+@pytest.mark.parametrize("facts, field", [({"source": ["body_camera"]}, "source"), ({"capture_start": 5}, "capture_start"),
+                                          ({"place": {"a": 1}}, "place"), ({"recorded_by": "9" * 30}, "recorded_by")])
+def test_the_upload_page_s_completion_refuses_facts_of_the_wrong_kind_in_json(org, facts, field):
+    case, browser = org.case(), org.client_for(org.zhang)
+    upload = browser.post("/media/uploads/", {"case": case.pk, "filename": "scene.jpg", "size": 4},
+                          content_type="application/json").json()["id"]
+    r = browser.post(f"/media/uploads/{upload}/complete/", facts, content_type="application/json")
+    assert r.status_code == 400 and field in r.json()["fields"]
