@@ -235,3 +235,21 @@ def test_half_a_utf16_pair_in_a_document_s_values_is_refused(org, device):
     r = device.post(f"/api/v1/cases/{case.pk}/documents", '{"kind": "interview_record", "values": {"place": "\\udc00"}}',
                     content_type="application/json")
     assert "代理项" in assert_error(r, 422, "invalid_request", "values")["fields"]["values"][0]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases", "/api/v1/parties", "/api/v1/complaints"])
+def test_a_list_asked_without_any_parameter_answers_its_first_page(org, device, path):
+    r = device.get(path)
+    assert r.status_code == 200 and set(r.json()) == {"items", "count"}
+
+
+def test_a_pdf_of_a_version_that_does_not_exist_is_a_404(org, device):
+    from lawtrail.records import actions as records, catalogue
+    from lawtrail.records.examples import sample_values
+
+    case = org.case()
+    kind = catalogue.get("interview_record")
+    doc = records.create_draft(by=org.zhang, case=case, kind=kind.code, values=sample_values(kind))
+    assert_error(device.get(f"/api/v1/cases/{case.pk}/documents/{doc.pk}/pdf"), 404, "not_found")
+    records.finalise(by=org.zhang, document=doc)
+    assert_error(device.get(f"/api/v1/cases/{case.pk}/documents/{doc.pk}/pdf", {"version": 2}), 404, "not_found")

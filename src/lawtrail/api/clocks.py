@@ -18,10 +18,11 @@ from .schemas import Money, PathId, Text, When
 from .schemas import errors as fails
 
 router = Router(tags=["期限记录"])
+RuleId = Annotated[Text, Field(max_length=100)]
 
 
 class SuspensionIn(Schema):
-    clocks: list[Annotated[Text, Field(max_length=100)]] = Field(max_length=20, description="所涉规则的 id（须为法律规定可中止的期限）")
+    clocks: list[RuleId] = Field(max_length=20, description="所涉规则的 id（须为法律规定可中止的期限）")
     reason: Text = Field(max_length=2000)
     started_at: When
     ended_at: When | None = None
@@ -32,13 +33,13 @@ class EndIn(Schema):
 
 
 class ExtensionIn(Schema):
-    clocks: list[Annotated[Text, Field(max_length=100)]] = Field(max_length=20, description="所涉规则的 id（须为法律规定可经批准延长的期限）")
+    clocks: list[RuleId] = Field(max_length=20, description="所涉规则的 id（须为法律规定可经批准延长的期限）")
     amount: int = Field(ge=1, le=10_000, description="延长的日数或工作日数（按该期限的单位）")
     reason: Text = Field(max_length=2000)
 
 
 class PaymentIn(Schema):
-    amount: Money = Field(description="缴纳金额（元），以字符串发送，如 \"5000.00\"；不接受数字（浮点数会失去精度）")
+    amount: Money = Field(description="缴纳金额（元），以字符串发送，如 \"5000.00\"；不接受数字（浮点数失精度）")
     paid_at: When
     channel: Text = Field(max_length=40, description="bank 指定银行 / electronic 电子支付系统 / on_spot 当场收缴")
     reference: Text = Field(max_length=100)

@@ -33,21 +33,24 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 # C0 control characters other than tab, line feed and carriage return (CR LF becomes LF in the
-# actions). None of them is text anyone types, and NUL cannot even be stored in PostgreSQL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Half of a UTF-16 pair on its own ("\ud800" in JSON): no character at all, and not encodable in
-# UTF-8, so neither database nor ledger could write it.
+# actions), DEL and the C1 controls: none is text anyone types, NUL cannot even be stored in
+# PostgreSQL, ESC drives the terminal that prints it. Half of a UTF-16 pair on its own ("\ud800"
+# in JSON) is no character at all and cannot be encoded for the database or the ledger.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def checked_text(value: str) -> str:
-    """THE API's call site of the shared text policy (issue #15): every string the API accepts passes
-    here before any query or action sees it. Until lawtrail's text module lands (branch sec-text),
-    it refuses the control characters; the actions apply the rest of the policy (CR LF, bidi)."""
-    if _CONTROL.search(value):
-        raise PydanticCustomError("control_character", "含有不可见的控制字符（如 NUL、ESC），请删除后重试")
+    """THE API's one call site of the shared text policy (issue #15): every string the API accepts
+    passes here before any query or action sees it; the actions then apply the whole policy (CR LF
+    to LF, no direction overrides in names) to what they store.
+
+    INTEGRATION: once lawtrail/text.py (branch sec-text) is merged, the two checks below are
+    ``text.problem(text.normalise(value))`` (the same characters refused, its own messages)."""
     if _SURROGATE.search(value):
         raise PydanticCustomError("surrogate", "含有无效的字符（不成对的 UTF-16 代理项）")
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_character", "含有不可见的控制字符（如 NUL、ESC），请删除后重试")
     return value
 
 
@@ -69,8 +72,9 @@ def _checked_values(value):
 
 Text = Annotated[str, AfterValidator(checked_text)]
 Values = Annotated[dict, AfterValidator(_checked_values)]
-SearchTerm = Annotated[str, AfterValidator(checked_text), Query(max_length=100)]
-Code = Annotated[str, AfterValidator(checked_text), Query(max_length=40)]
+# Optional query parameters: their default goes inside Query, or django-ninja makes them required.
+SearchTerm = Annotated[str, Query("", max_length=100), AfterValidator(checked_text)]
+Code = Annotated[str, Query("", max_length=40), AfterValidator(checked_text)]
 
 
 # A moment sent to the API carries its offset (a naive time would be guessed at, and the ledger
