@@ -30,9 +30,29 @@ from tests.conftest import lawtrail
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = int(os.environ.get("LAWTRAIL_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("LAWTRAIL_FUZZ_EXAMPLES", "20"))  # per operation in the open pass; half in the others
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection]
+
+# What broke the API before (issue #15), put into every text and number of otherwise valid requests:
+# NUL and other controls (a 500 on PostgreSQL), FTS5 syntax (a 500 in MATCH), direction overrides,
+# half a UTF-16 pair, LIKE wildcards; ids past 64 bits, negative, beyond JSON's exact integers, floats.
+HOSTILE_TEXT = ["\x00", "星海\x00文化", "\x1b[31m", "\u202e名称", "\ud800", '"星海 OR', "NEAR(星海 文化)*", "%_\\",
+                "' OR '1'='1", "\r\n", "　"]
+HOSTILE_NUMBERS = [2 ** 63, 2 ** 64, -1, 0, 2 ** 53 + 1, 1.5, 1e308]
+
+
+def hostile(case, text: str, number):
+    """``case`` with every text and number of its query and JSON body replaced (half a UTF-16 pair
+    only in JSON, which can escape it: a URL carries UTF-8, which cannot)."""
+    for values, in_url in ((case.query, True), (case.body if isinstance(case.body, dict) else None, False)):
+        for name, value in list((values or {}).items()):
+            if isinstance(value, str):
+                values[name] = "\ufffd\x00" if in_url and "\ud800" in text else text
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                values[name] = number
+    return case
+
 
 # The other bureau's officer may see only errors on this bureau's objects: these, and what they are.
 OBJECTS = """
@@ -112,10 +132,10 @@ class Tally:
         return "\n".join(lines)
 
 
-def _run(tally: Tally, label: str, operation, strategy, *, base: str, token: str, check) -> None:
+def _run(tally: Tally, label: str, operation, strategy, *, base: str, token: str, check, examples: int) -> None:
     session = requests.Session()
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=strategy)
     def one(case):
@@ -152,8 +172,11 @@ def test_generated_requests_get_no_server_error_no_answer_outside_the_document_a
     schema = schemathesis.openapi.from_dict(raw.json())
     tally = Tally()
 
-    def conforms(case, response):
+    def answers(case, response):
         case.validate_response(response, checks=CHECKS)
+
+    def conforms(case, response):
+        answers(case, response)
         # A read with parameters the document allows has nothing left to refuse (writes do: the
         # actions judge what is sent, with 422).
         if case.method == "GET" and case.meta.generation.mode.is_positive:
@@ -172,15 +195,16 @@ def test_generated_requests_get_no_server_error_no_answer_outside_the_document_a
         names = {p.name for p in op.path_parameters}
         ours = {k: v for k, v in objects.items() if k in names}
         anything = st.one_of(op.as_strategy(GenerationMode.POSITIVE), op.as_strategy(GenerationMode.NEGATIVE))
-        _run(tally, "本局·任意", op, anything, base=base, token=officer, check=conforms)
+        _run(tally, "本局·任意", op, anything, base=base, token=officer, check=conforms, examples=EXAMPLES)
+        real = op.as_strategy(GenerationMode.POSITIVE, path_parameters=ours)
+        spoiled = st.builds(hostile, real, st.sampled_from(HOSTILE_TEXT), st.sampled_from(HOSTILE_NUMBERS))
+        _run(tally, "本局·恶意输入", op, spoiled, base=base, token=officer, check=answers, examples=EXAMPLES // 2)
         if ours:
-            _run(tally, "本局·真实对象", op, op.as_strategy(GenerationMode.POSITIVE, path_parameters=ours),
-                 base=base, token=officer, check=conforms)
-            _run(tally, "他局", op, op.as_strategy(GenerationMode.POSITIVE, path_parameters=ours),
-                 base=base, token=foreign, check=refused)
+            _run(tally, "本局·真实对象", op, real, base=base, token=officer, check=conforms, examples=EXAMPLES // 2)
+            _run(tally, "他局", op, real, base=base, token=foreign, check=refused, examples=EXAMPLES // 2)
 
     log.flush()
     print(f"{tally.report()} in {time.monotonic() - started:.0f} s")  # the figures, with -s and in CI logs
     server_log = open(log.name).read()
     assert not tally.failures, tally.report() + "\n\n== server log (tail)\n" + server_log[-6000:]
-    assert tally.statuses[500] == 0 and tally.sent >= EXAMPLES * 20
+    assert tally.statuses[500] == 0 and tally.sent >= EXAMPLES * 30

@@ -70,11 +70,14 @@ def _checked_values(value):
     return value
 
 
-Text = Annotated[str, AfterValidator(checked_text)]
+# What checked_text lets through, said in the OpenAPI document too (a client or a fuzzer reads it
+# there; half a UTF-16 pair cannot be written in a pattern).
+_TEXT_SCHEMA = {"pattern": r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"}
+Text = Annotated[str, Field(json_schema_extra=_TEXT_SCHEMA), AfterValidator(checked_text)]
 Values = Annotated[dict, AfterValidator(_checked_values)]
 # Optional query parameters: their default goes inside Query, or django-ninja makes them required.
-SearchTerm = Annotated[str, Query("", max_length=100), AfterValidator(checked_text)]
-Code = Annotated[str, Query("", max_length=40), AfterValidator(checked_text)]
+SearchTerm = Annotated[str, Query("", max_length=100), Field(json_schema_extra=_TEXT_SCHEMA), AfterValidator(checked_text)]
+Code = Annotated[str, Query("", max_length=40), Field(json_schema_extra=_TEXT_SCHEMA), AfterValidator(checked_text)]
 
 
 # A moment sent to the API carries its offset (a naive time would be guessed at, and the ledger
