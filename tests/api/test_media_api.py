@@ -73,3 +73,57 @@ def test_another_officers_upload_and_another_units_case_are_refused(org):
                                         content_type="application/json").json()["id"]
     assert device_for(org.li).get(f"/api/v1/media/uploads/{upload}").status_code == 403
     assert put(device_for(org.li), upload, 0, b"1234").status_code == 403
+
+
+def _uploaded(station, case, data: bytes) -> str:
+    upload = station.post(f"/api/v1/cases/{case.pk}/media/uploads", {"filename": "scene.jpg", "size": len(data)},
+                          content_type="application/json").json()["id"]
+    assert put(station, upload, 0, data).status_code == 200
+    return upload
+
+
+def test_completing_an_upload_again_answers_the_same_record_and_writes_nothing_more(org, samples):
+    case, station = org.case(), device_for(org.zhang)
+    upload = _uploaded(station, case, samples.photo.read_bytes())
+    first = station.post(f"/api/v1/media/uploads/{upload}/complete", {}, content_type="application/json")
+    assert first.status_code == 200, first.json()
+    entries = Entry.objects.count()
+    again = station.post(f"/api/v1/media/uploads/{upload}/complete", {}, content_type="application/json")
+    assert again.status_code == 200, again.json()
+    assert again.json() == first.json()
+    assert Entry.objects.count() == entries
+
+
+def test_a_chunk_sent_to_a_completed_upload_is_a_409_in_json(org, samples):
+    case, station = org.case(), device_for(org.zhang)
+    data = samples.photo.read_bytes()
+    upload = _uploaded(station, case, data)
+    station.post(f"/api/v1/media/uploads/{upload}/complete", {}, content_type="application/json")
+    for offset in (0, len(data)):
+        r = put(station, upload, offset, b"more")
+        assert r.status_code == 409 and r.json()["code"] == "conflict" and "已完成" in r.json()["message"]
+    assert station.get(f"/api/v1/media/uploads/{upload}").json()["received"] == len(data)
+
+
+def test_the_upload_page_s_own_endpoints_complete_twice_and_refuse_a_late_chunk_alike(org, samples):
+    """The browser's uploader (web/views/media.py) retries the same way as a device."""
+    case, browser = org.case(), org.client_for(org.zhang)
+    data = samples.photo.read_bytes()
+    upload = browser.post("/media/uploads/", {"case": case.pk, "filename": "scene.jpg", "size": len(data)},
+                          content_type="application/json").json()["id"]
+    assert browser.put(f"/media/uploads/{upload}/?offset=0", data, content_type="application/octet-stream").status_code == 200
+    first = browser.post(f"/media/uploads/{upload}/complete/", {}, content_type="application/json")
+    again = browser.post(f"/media/uploads/{upload}/complete/", {}, content_type="application/json")
+    assert first.status_code == again.status_code == 200 and first.json()["record"] == again.json()["record"]
+    late = browser.put(f"/media/uploads/{upload}/?offset={len(data)}", b"more", content_type="application/octet-stream")
+    assert late.status_code == 409 and "已完成" in late.json()["message"]
+
+
+@pytest.mark.parametrize("facts, field", [({"source": ["body_camera"]}, "source"), ({"capture_start": 5}, "capture_start"),
+                                          ({"place": {"a": 1}}, "place"), ({"recorded_by": "9" * 30}, "recorded_by")])
+def test_the_upload_page_s_completion_refuses_facts_of_the_wrong_kind_in_json(org, facts, field):
+    case, browser = org.case(), org.client_for(org.zhang)
+    upload = browser.post("/media/uploads/", {"case": case.pk, "filename": "scene.jpg", "size": 4},
+                          content_type="application/json").json()["id"]
+    r = browser.post(f"/media/uploads/{upload}/complete/", facts, content_type="application/json")
+    assert r.status_code == 400 and field in r.json()["fields"]

@@ -2,71 +2,28 @@
 caller may see, and writes only through the apps' actions. Errors are JSON: a stable ``code``, a
 Chinese ``message`` and, for bad input, ``fields``."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Status
-from ninja.errors import AuthenticationError, ValidationError as SchemaError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from lawtrail.access import policy, roles
 from lawtrail.access.models import Staff
 from lawtrail.cases import actions, queries
 from lawtrail.cases.models import Case, Complaint, Party
 
-from .auth import AUTH
-from .schemas import (CaseDetail, CaseFilters, CaseIn, CaseOut, ComplaintDecide, ComplaintDecline, ComplaintIn,
-                      ComplaintNotice, ComplaintOut, EntryOut, Error,
-                      PartyIn, PartyOut)
+from . import errors
+from .auth import AUTH, signed_in
+from .pages import Page, built_per_page
+from .schemas import (CaseDetail, CaseFilters, CaseIn, CaseOut, Code, ComplaintDecide, ComplaintDecline, ComplaintIn,
+                      ComplaintNotice, ComplaintOut, EntryOut, PartyIn, PartyOut, PathId, SearchTerm)
+from .schemas import errors as fails
 
 # No Swagger UI: it loads from a CDN, and bureaus run on intranets. The OpenAPI document itself
-# needs a login like everything else.
+# needs a login (or a token) like everything else.
 api = NinjaAPI(title="lawtrail 行政执法全过程记录系统 API", version="1", urls_namespace="api", auth=AUTH,
-               docs_url=None, docs_decorator=login_required)
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
-
-
-def _error(request, status: int, code: str, message: str, fields=None):
-    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request, exc: ValidationError):
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    first = next(iter(fields.values()))[0]
-    return _error(request, 422, "invalid", first, fields)
-
-
-SCHEMA_MESSAGES = {"missing": "必填", "string_too_long": "过长", "int_parsing": "应为整数", "int_type": "应为整数",
-                   "bool_parsing": "应为 true 或 false", "datetime_parsing": "时间格式不正确（应为 ISO 8601，带时区）",
-                   "datetime_from_date_parsing": "时间格式不正确（应为 ISO 8601，带时区）",
-                   "date_from_datetime_parsing": "日期格式不正确（应为 YYYY-MM-DD）", "list_type": "应为数组",
-                   "json_invalid": "不是有效的 JSON"}
-
-
-@api.exception_handler(SchemaError)
-def _bad_request(request, exc: SchemaError):
-    fields: dict[str, list[str]] = {}
-    for e in exc.errors:
-        name = ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "filters")) or "__all__"
-        fields.setdefault(name, []).append(SCHEMA_MESSAGES.get(e.get("type", ""), "格式不正确"))
-    return _error(request, 422, "invalid_request", "请求格式不正确：" + "、".join(fields), fields)
-
-
-@api.exception_handler(policy.Denied)
-def _denied(request, exc):
-    return _error(request, 403, "forbidden", str(exc))
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    return _error(request, 401, "unauthenticated", "未登录或令牌无效")
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    return _error(request, 404, "not_found", "对象不存在或无权访问")
+               docs_url=None, docs_decorator=signed_in)
+errors.install(api)
 
 
 def _staff(request) -> Staff:
@@ -85,12 +42,12 @@ def _case_out(c: Case) -> dict:
             "emergency": c.emergency, "created_at": c.created_at}
 
 
-@api.get("/cases", response={200: list[CaseOut], **ERRORS}, summary="案件列表（仅限有权查看的案件）")
-@paginate(LimitOffsetPagination)
+@api.get("/cases", response={200: list[CaseOut], **fails()}, summary="案件列表（仅限有权查看的案件）")
+@paginate(Page)
 def list_cases(request, filters: Query[CaseFilters]):
     _staff(request)
     qs = queries.search(policy.visible_cases(request.user), queries.Filters(**filters.dict())).select_related("unit").order_by("-created_at", "-id")
-    return [_case_out(c) for c in qs]
+    return built_per_page(qs, _case_out)
 
 
 def _visible_case(request, case_id: int) -> Case:
@@ -98,15 +55,15 @@ def _visible_case(request, case_id: int) -> Case:
     return get_object_or_404(policy.visible_cases(request.user).select_related("unit"), pk=case_id)
 
 
-@api.get("/cases/{case_id}", response={200: CaseDetail, **ERRORS}, summary="案件详情")
-def get_case(request, case_id: int):
+@api.get("/cases/{case_id}", response={200: CaseDetail, **fails(path=True)}, summary="案件详情")
+def get_case(request, case_id: PathId):
     c = _visible_case(request, case_id)
     return {**_case_out(c), "summary": c.summary, "emergency_reason": c.emergency_reason,
             "parties": list(c.parties.all()), "handlers": list(c.handlers.all()), "steps": list(c.steps.all())}
 
 
-@api.get("/cases/{case_id}/timeline", response={200: list[EntryOut], **ERRORS}, summary="案件的全部账本条目")
-def case_timeline(request, case_id: int):
+@api.get("/cases/{case_id}/timeline", response={200: list[EntryOut], **fails(path=True)}, summary="案件的全部账本条目")
+def case_timeline(request, case_id: PathId):
     c = _visible_case(request, case_id)
     return [{"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action, "payload": e.payload, "hash": e.hash}
             for e in queries.timeline(c)]
@@ -119,7 +76,7 @@ def _pick(model, ids: list[int], qs, label: str):
     return found
 
 
-@api.post("/cases", response={201: CaseDetail, **ERRORS}, summary="立案或启动执法程序")
+@api.post("/cases", response={201: CaseDetail, **fails(body=True)}, summary="立案或启动执法程序")
 def create_case(request, body: CaseIn):
     s = _staff(request)
     handlers = _pick(Staff, body.handlers, Staff.objects.filter(bureau_id=s.bureau_id), "handlers")
@@ -137,9 +94,9 @@ def create_case(request, body: CaseIn):
     return Status(201, get_case(request, c.pk))
 
 
-@api.get("/parties", response={200: list[PartyOut], **ERRORS}, summary="当事人列表")
-@paginate(LimitOffsetPagination)
-def list_parties(request, q: str = ""):
+@api.get("/parties", response={200: list[PartyOut], **fails()}, summary="当事人列表")
+@paginate(Page)
+def list_parties(request, q: SearchTerm = ""):
     _staff(request)
     qs = policy.visible_parties(request.user).order_by("id")
     if q:
@@ -147,20 +104,20 @@ def list_parties(request, q: str = ""):
     return qs
 
 
-@api.post("/parties", response={201: PartyOut, **ERRORS}, summary="登记当事人（身份证号码、统一社会信用代码按国家标准校验）")
+@api.post("/parties", response={201: PartyOut, **fails(body=True)}, summary="登记当事人（身份证号码、统一社会信用代码按国家标准校验）")
 def create_party(request, body: PartyIn):
     return Status(201, actions.register_party(by=_staff(request), **body.dict()))
 
 
-@api.get("/complaints", response={200: list[ComplaintOut], **ERRORS}, summary="投诉举报登记簿")
-@paginate(LimitOffsetPagination)
-def list_complaints(request, status: str = ""):
+@api.get("/complaints", response={200: list[ComplaintOut], **fails()}, summary="投诉举报登记簿")
+@paginate(Page)
+def list_complaints(request, status: Code = ""):
     _staff(request)
     qs = policy.visible_complaints(request.user)
     return qs.filter(status=status) if status else qs
 
 
-@api.post("/complaints", response={201: ComplaintOut, **ERRORS}, summary="登记投诉举报")
+@api.post("/complaints", response={201: ComplaintOut, **fails(body=True)}, summary="登记投诉举报")
 def create_complaint(request, body: ComplaintIn):
     return Status(201, actions.register_complaint(by=_staff(request), **body.dict()))
 
@@ -170,23 +127,23 @@ def _complaint(request, complaint_id: int):
     return s, get_object_or_404(policy.visible_complaints(request.user), pk=complaint_id)
 
 
-@api.post("/complaints/{complaint_id}/decline", response={200: ComplaintOut, **ERRORS},
+@api.post("/complaints/{complaint_id}/decline", response={200: ComplaintOut, **fails(path=True, body=True)},
           summary="报请不予启动执法程序（由机关负责人审批）")
-def decline_complaint(request, complaint_id: int, body: ComplaintDecline):
+def decline_complaint(request, complaint_id: PathId, body: ComplaintDecline):
     s, c = _complaint(request, complaint_id)
     return actions.propose_decline(by=s, complaint=c, reason=body.reason)
 
 
-@api.post("/complaints/{complaint_id}/decide", response={200: ComplaintOut, **ERRORS},
+@api.post("/complaints/{complaint_id}/decide", response={200: ComplaintOut, **fails(path=True, body=True)},
           summary="机关负责人审批不予启动执法程序")
-def decide_complaint(request, complaint_id: int, body: ComplaintDecide):
+def decide_complaint(request, complaint_id: PathId, body: ComplaintDecide):
     s, c = _complaint(request, complaint_id)
     return actions.decide_decline(by=s, complaint=c, approve=body.approve, opinion=body.opinion)
 
 
-@api.post("/complaints/{complaint_id}/notice", response={200: ComplaintOut, **ERRORS},
+@api.post("/complaints/{complaint_id}/notice", response={200: ComplaintOut, **fails(path=True, body=True)},
           summary="记录告知实名投诉举报人的方式和时间")
-def complaint_notice(request, complaint_id: int, body: ComplaintNotice):
+def complaint_notice(request, complaint_id: PathId, body: ComplaintNotice):
     s, c = _complaint(request, complaint_id)
     return actions.record_notice(by=s, complaint=c, notified_how=body.notified_how, notified_at=body.notified_at)
 
@@ -198,3 +155,4 @@ from .media import router as media_router  # noqa: E402
 api.add_router("/", documents_router)
 api.add_router("/", media_router)
 api.add_router("/", clocks_router)
+urls = errors.urls(api)

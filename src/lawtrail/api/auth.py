@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from ninja.security import HttpBearer, SessionAuth
 
 from lawtrail.access.actions import token_digest
 from lawtrail.access.models import ApiToken
+
+from .errors import json_error
 
 MAX_TOKEN_LENGTH = 100
 
@@ -27,3 +32,19 @@ class Session(SessionAuth):
 
 
 AUTH = [BearerToken(), Session()]
+
+
+def signed_in(view):
+    """The OpenAPI document's guard: a device fetches it with the token it already has; a browser
+    without a login is sent to the login page, as for any page."""
+    browser = login_required(view)
+
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        if "HTTP_AUTHORIZATION" not in request.META:
+            return browser(request, *args, **kwargs)
+        if BearerToken()(request) is None:
+            return json_error(401, "unauthenticated", "未登录或令牌无效")
+        return view(request, *args, **kwargs)
+
+    return inner

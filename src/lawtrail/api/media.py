@@ -6,11 +6,12 @@ goes through media.actions; the upload is acknowledged only by ``complete``."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from lawtrail.access import policy
 from lawtrail.digits import is_digits
@@ -18,13 +19,16 @@ from lawtrail.media import actions
 from lawtrail.media.models import AvRecord
 from lawtrail.web.streaming import body_readinto
 
+from .schemas import MAX_ID, Id, PathId, Text, When
+from .schemas import errors as fails
+
 router = Router(tags=["音像记录"])
 
 
 class UploadIn(Schema):
-    filename: str
-    size: int
-    sha256: str = ""
+    filename: Text = Field(max_length=255)
+    size: int = Field(ge=1, le=MAX_ID, description="文件的字节数")
+    sha256: Text = Field("", max_length=64)
 
 
 class UploadOut(Schema):
@@ -36,16 +40,16 @@ class UploadOut(Schema):
 
 
 class FactsIn(Schema):
-    source: str = ""
-    device: str = ""                    # serial of a registered body camera
-    recorded_by: int | None = None      # staff id; the caller when absent
-    capture_start: datetime | None = None  # only used when the file has no capture time of its own
-    capture_end: datetime | None = None
-    place: str = ""
-    step: int | None = None
-    document: int | None = None
-    retention: str = ""
-    retention_reason: str = ""
+    source: Text = Field("", max_length=40)
+    device: Text = Field("", max_length=60)  # serial of a registered body camera
+    recorded_by: Id | None = None       # staff id; the caller when absent
+    capture_start: When | None = None  # only used when the file has no capture time of its own
+    capture_end: When | None = None
+    place: Text = Field("", max_length=200)
+    step: Id | None = None
+    document: Id | None = None
+    retention: Text = Field("", max_length=40)
+    retention_reason: Text = Field("", max_length=2000)
 
 
 class RecordOut(Schema):
@@ -109,22 +113,23 @@ def _records(case):
     return AvRecord.objects.filter(case=case).select_related("blob", "device", "recorded_by").order_by("capture_start", "id")
 
 
-@router.post("/cases/{case_id}/media/uploads", response={201: UploadOut}, summary="开始上传音像记录（可续传）")
-def start_upload(request, case_id: int, body: UploadIn):
+@router.post("/cases/{case_id}/media/uploads", response={201: UploadOut, **fails(path=True, body=True)},
+             summary="开始上传音像记录（可续传）")
+def start_upload(request, case_id: PathId, body: UploadIn):
     s = _staff(request)
     case = get_object_or_404(policy.visible_cases(request.user), pk=case_id)
     return Status(201, _upload_out(actions.start_upload(by=s, case=case, filename=body.filename, size=body.size,
                                                         sha256=body.sha256)))
 
 
-@router.get("/media/uploads/{upload_id}", response=UploadOut, summary="上传进度（续传从 received 开始）")
+@router.get("/media/uploads/{upload_id}", response={200: UploadOut, **fails(path=True)}, summary="上传进度（续传从 received 开始）")
 def get_upload(request, upload_id: UUID):
     return _upload_out(actions.upload_of(_staff(request), upload_id))
 
 
-@router.put("/media/uploads/{upload_id}", response=UploadOut,
-            summary="上传一个分块：请求体为原始字节，offset 为其起点（须等于 received）")
-def put_chunk(request, upload_id: UUID, offset: int):
+@router.put("/media/uploads/{upload_id}", response={200: UploadOut, **fails(path=True, extra=(409,))},
+            summary="上传一个分块：请求体为原始字节，offset 为其起点（须等于 received）；已完成的上传答 409")
+def put_chunk(request, upload_id: UUID, offset: Annotated[int, Query(ge=0, le=MAX_ID)]):
     s = _staff(request)
     length = request.META.get("CONTENT_LENGTH") or ""
     if not is_digits(length):
@@ -135,8 +140,8 @@ def put_chunk(request, upload_id: UUID, offset: int):
                                             length=int(length)))
 
 
-@router.post("/media/uploads/{upload_id}/complete", response=RecordOut,
-             summary="完成上传：服务器校验哈希、存储、读取元数据并记入账本，此时才算上传成功")
+@router.post("/media/uploads/{upload_id}/complete", response={200: RecordOut, **fails(path=True, body=True)},
+             summary="完成上传：服务器校验哈希、存储、读取元数据并记入账本，此时才算上传成功；重复完成返回同一记录")
 def complete_upload(request, upload_id: UUID, body: FactsIn):
     s = _staff(request)
     facts = {k: v for k, v in body.dict().items() if v not in (None, "")}
@@ -144,15 +149,15 @@ def complete_upload(request, upload_id: UUID, body: FactsIn):
     return record_out(AvRecord.objects.select_related("blob", "device", "recorded_by").get(pk=av.pk))
 
 
-@router.get("/cases/{case_id}/media", response=list[RecordOut], summary="案件的音像记录")
-def list_records(request, case_id: int):
+@router.get("/cases/{case_id}/media", response={200: list[RecordOut], **fails(path=True)}, summary="案件的音像记录")
+def list_records(request, case_id: PathId):
     _staff(request)
     case = get_object_or_404(policy.visible_cases(request.user), pk=case_id)
     return [record_out(av) for av in _records(case)]
 
 
-@router.get("/cases/{case_id}/media/{record_id}", response=RecordOut, summary="一条音像记录")
-def get_record(request, case_id: int, record_id: int):
+@router.get("/cases/{case_id}/media/{record_id}", response={200: RecordOut, **fails(path=True)}, summary="一条音像记录")
+def get_record(request, case_id: PathId, record_id: PathId):
     _staff(request)
     case = get_object_or_404(policy.visible_cases(request.user), pk=case_id)
     return record_out(get_object_or_404(_records(case), pk=record_id))

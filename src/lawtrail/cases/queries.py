@@ -62,12 +62,16 @@ def _matching(q: str, using: str) -> Q:
     Matching parties and officers are found first; the cases are then looked up through the link
     tables' indexes (uncorrelated IN), instead of two subqueries per case row. Terms of three
     characters or more go through the substring indexes of migration 0003 (``_INDEXED``)."""
+    if "\x00" in q:
+        # No text the actions let in holds a NUL (PostgreSQL cannot even store one), and SQLite's
+        # MATCH and LIKE would end the term at it: such a term matches nothing, and is never sent.
+        return Q(pk__in=[])
     vendor = connections[using].vendor
     if len(q) >= INDEXED_TERM and (vendor == "postgresql" or (vendor == "sqlite" and _has_fts(using))):
         conn = connections[using]
         like = conn.operators["contains"] % "%s"  # what __contains writes: LIKE %s [ESCAPE '\']
         pattern = f"%{conn.ops.prep_for_like_query(q)}%"
-        phrase = '"' + q.replace('"', '""') + '"'
+        phrase = '"' + q.replace('"', '""') + '"'  # one FTS5 string: operators and quotes in q are its text
         sql = _INDEXED[vendor].format(like=like)
         params = {"sqlite": (phrase, pattern, pattern, phrase, pattern),
                   "postgresql": (pattern, pattern, pattern)}[vendor] + (q, "", q.upper(), "", pattern)

@@ -130,13 +130,24 @@ def _hasher(u: Upload, path: Path) -> StagedHasher:
 
 
 _STORED = "该上传已收齐并存入存储，不能再写入；请完成上传"
+_GONE = "暂存文件已不存在，请重新开始上传"
 
 
-def _open_for_chunk(path: Path):
+class UploadCompleted(ValidationError):
+    """A chunk sent to an upload that is already a record: the client should stop (HTTP 409)."""
+
+    def __init__(self):
+        super().__init__({"offset": "该上传已完成，不能再写入"})
+
+
+def _open_for_chunk(u: Upload, path: Path):
     try:
         return open(path, "r+b")
     except PermissionError:  # made read-only when the store adopted it (and we are not root)
         raise ValidationError({"offset": _STORED}) from None
+    except FileNotFoundError:  # a completed upload's staged file is discarded on commit
+        u.refresh_from_db()
+        raise (UploadCompleted() if u.record_id else ValidationError({"offset": _GONE})) from None
 
 
 def append_chunk(*, by: Staff, upload_id, offset: int, read, length: int, readinto=None) -> Upload:
@@ -151,12 +162,14 @@ def append_chunk(*, by: Staff, upload_id, offset: int, read, length: int, readin
        offset never counts bytes that are not on disk, and two writers cannot both advance it.
     """
     u = upload_of(by, upload_id)
+    if u.record_id:
+        raise UploadCompleted()
     path = ingest.staged(u.pk)
-    with _open_for_chunk(path) as f:
+    with _open_for_chunk(u, path) as f:
         fcntl.flock(f, fcntl.LOCK_EX)  # step 1; released when the file closes
         u.refresh_from_db()
         if u.record_id:
-            raise ValidationError({"offset": "该上传已完成"})
+            raise UploadCompleted()
         if not os.fstat(f.fileno()).st_mode & stat.S_IWUSR:  # adopted by the store: it is an original now
             raise ValidationError({"offset": _STORED})
         if offset != u.received:
@@ -198,8 +211,17 @@ def complete_upload(*, by: Staff, upload_id, facts: dict) -> AvRecord:
     """Store, probe and record a fully received upload; the answer is the upload's acknowledgement.
     Completing again (a retried request) answers with the same record."""
     u = upload_of(by, upload_id)
+    if u.record_id:  # a retry after the answer was lost: the staged file is gone, the record stands
+        return AvRecord.objects.get(pk=u.record_id)
     path = ingest.staged(u.pk)
-    with open(path, "rb") as f:
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:  # completed by a concurrent request since upload_of read the row
+        u.refresh_from_db()
+        if u.record_id:
+            return AvRecord.objects.get(pk=u.record_id)
+        raise ValidationError({"__all__": _GONE}) from None
+    with f:
         fcntl.flock(f, fcntl.LOCK_EX)  # no chunk and no second completion meanwhile
         u.refresh_from_db()
         if u.record_id:

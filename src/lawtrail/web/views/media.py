@@ -374,9 +374,12 @@ def upload_complete(request, upload_id):
     facts = {k: data[k] for k in FACT_NAMES if data.get(k) not in (None, "")}
     for k in ("recorded_by", "step", "document"):
         if k in facts:
-            if not is_digits(facts[k]):
+            if not is_digits(facts[k]) or len(str(facts[k])) > 18:  # beyond any 64-bit id
                 return _refused(ValidationError({k: "选择无效"}))
             facts[k] = int(facts[k])
+    wrong = [k for k, v in facts.items() if k not in ("recorded_by", "step", "document") and not isinstance(v, str)]
+    if wrong:  # the page sends text; anything else would reach the action's comparisons as it came
+        return _refused(ValidationError({k: "格式不正确" for k in wrong}))
     av = actions.complete_upload(by=request.staff, upload_id=u.pk, facts=facts)
     return _json({"record": av.pk, "url": reverse("media_record", args=[av.case_id, av.pk]),
                   "filename": av.filename, "received": u.size, "size": u.size})
