@@ -66,7 +66,9 @@ def test_each_checkpoint_is_written_to_the_witness_directory_as_it_is_issued(wit
     for cp in cps:
         path = witnessed_log.path / witness.name(cp.size, bytes(cp.root))
         assert path.read_text(encoding="utf-8") == cp.note
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o444, "read-only once written"
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        assert mode & 0o222 == 0, "read-only once written"
+        assert mode & 0o077 == 0, "like every file under the data dir, not readable by other users"
     assert witnessed_log.newest().size == 37, "the newest checkpoint is found first"
 
 

@@ -234,6 +234,8 @@ TABLE += [
     ("GET", "/login/", {200: "anon", 302: SEE + " auditor admin"}),
     ("POST", "/logout/", {302: "anon " + SEE + " auditor admin"}),
     ("GET", "/api/v1/", {404: "anon " + SEE + " auditor admin"}),
+    # any other path under /api/ answers a JSON 404 to everyone, signed in or not (api/errors.py)
+    ("GET", "/api/v2/cases", {404: "anon " + SEE + " auditor admin"}),
     ("GET", "/cases/{A}/steps/form/", {302: "anon", 200: "zhang head_a", 404: "liu head_b other",
                                         403: "legal chief records supervisor auditor admin"}),
     ("POST", "/cases/{A}/documents/{D}/refuse/", {302: "anon zhang head_a", 404: "liu head_b other",
@@ -368,7 +370,7 @@ def test_each_role_gets_exactly_the_access_the_table_gives(world, method, path, 
 ADMIN = "admin/"  # Django's admin screens are one group: the table's /admin/ rows stand for all of them
 EXAMPLE_IDS = {"A": 1, "B": 2, "X": 3, "C": 4, "XC": 5, "R": 6, "D": 7, "S": 8, "SV": 9, "M": 10,
                "U": "6f1c6d3e-8a4b-4c1e-9f7a-2b5d8c9e0a1f", "DV": 11, "TEAM_A": 12, "ZHANG": 13, "Q": 14,
-               "DR": 15, "L": 16, "SU": 17}
+               "DR": 15, "L": 16, "SU": 17, "XB": 18}
 
 
 def _routes(patterns, prefix=""):

@@ -67,6 +67,15 @@ class Witness:
     def read(self, name: str) -> str:
         raise NotImplementedError
 
+    def _text(self, name: str, raw: bytes) -> str:
+        """The bytes read for ``name`` (at most MAX_BYTES + 1 of them) as a checkpoint's text."""
+        if len(raw) > MAX_BYTES:
+            raise WitnessError(f"{self.label} 中的 {name} 超过 {MAX_BYTES} 字节，不是检查点")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise WitnessError(f"{self.label} 中的 {name} 不是 UTF-8 文本，不是检查点") from None
+
     def create(self, name: str, text: str) -> bool:
         """Store ``text`` under ``name`` unless the name exists. True if this call created it."""
         raise NotImplementedError
@@ -105,12 +114,7 @@ class DirWitness(Witness):
                 raw = f.read(MAX_BYTES + 1)
         except OSError as e:
             raise WitnessError(f"{self.label} 中的 {name} 无法读取：{e.strerror or e}") from None
-        if len(raw) > MAX_BYTES:
-            raise WitnessError(f"{self.label} 中的 {name} 超过 {MAX_BYTES} 字节，不是检查点")
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise WitnessError(f"{self.label} 中的 {name} 不是 UTF-8 文本，不是检查点") from None
+        return self._text(name, raw)
 
     def exists(self, name: str) -> bool:
         return (self.path / name).exists()
@@ -183,12 +187,7 @@ class S3Witness(Witness):
                 return body.read(MAX_BYTES + 1)
 
         raw = self._call(f"读取 {name}", get)
-        if len(raw) > MAX_BYTES:
-            raise WitnessError(f"{self.label} 中的 {name} 超过 {MAX_BYTES} 字节，不是检查点")
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise WitnessError(f"{self.label} 中的 {name} 不是 UTF-8 文本，不是检查点") from None
+        return self._text(name, raw)
 
     def exists(self, name: str) -> bool:
         from botocore.exceptions import ClientError
