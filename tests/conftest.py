@@ -27,6 +27,13 @@ def _own_keys(settings, tmp_path):
     store.forget_cached_tree()
 
 
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """AV originals kept in the test's own directory, on the filesystem store."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
+
+
 # Years the calendar package does not publish yet: see tests/calendars.py.
 @pytest.fixture(autouse=True, scope="session")
 def _plain_week_for_years_not_yet_published():

@@ -10,12 +10,7 @@ from lawtrail.access import actions as access
 from lawtrail.ledger.models import Entry
 from tests.media.samples import samples  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def device_for(staff):

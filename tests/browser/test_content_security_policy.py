@@ -29,12 +29,6 @@ def violations(page: Page) -> list[str]:
     return seen
 
 
-@pytest.fixture
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
-
-
 def settle(page: Page) -> None:
     """Let the page's scripts and htmx requests finish, so a late refusal is still counted."""
     page.wait_for_load_state("networkidle")
@@ -56,7 +50,7 @@ def test_the_watch_sees_an_injected_inline_script_and_style_refused(page, live_s
 
 
 def test_an_officer_s_pages_run_their_scripts_with_nothing_refused(page, live_server, log_in, violations,
-                                                                   _media_root, tmp_path):
+                                                                   media_in_tmp, tmp_path):
     org = Org.build()
     case = org.case()
     kind = catalogue.get("interview_record")

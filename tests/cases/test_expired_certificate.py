@@ -23,15 +23,9 @@ from lawtrail.records.examples import sample_values
 from lawtrail.records.models import Refusal, Service, Signature
 from tests.media.samples import write_jpeg
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 EXPIRED = "执法证"  # every refusal names the certificate and why it is not valid
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
 
 
 @pytest.fixture

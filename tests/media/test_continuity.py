@@ -11,16 +11,10 @@ from lawtrail.media import actions, continuity
 
 from .samples import LOCATION, write_video
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 S = timedelta(seconds=1)
 BEIJING = "+39.9042+116.4074+050.000/"
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
 
 
 @pytest.fixture(scope="module")

@@ -21,16 +21,10 @@ from lawtrail.media.models import AvRecord, Blob
 
 from .samples import write_video
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 FAST = 120  # the camera's clock runs two minutes ahead
 H = timedelta(hours=1)
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
 
 
 def clip(path: Path, true_start) -> Path:

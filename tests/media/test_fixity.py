@@ -14,12 +14,7 @@ from lawtrail.media.storage import get_store
 from .samples import samples, write_jpeg  # noqa: F401 (fixture)
 from .test_ingest import upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def stored_file(av):

@@ -23,13 +23,7 @@ from lawtrail.media.storage import get_store
 
 from .samples import CREATION_UTC, parse_utc, samples, write_jpeg  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def upload(by, case, path, chunks=3, sha256="", facts=None):

@@ -20,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_root(media_in_tmp, monkeypatch):
     monkeypatch.setattr(jobs, "PLAYBACK_AFTER_MS", 1000)  # the 2-second sample counts as long
 
 

@@ -19,13 +19,7 @@ from lawtrail.media.models import AvRecord, ReceptionRecording, RetentionCircums
 from tests.factories import Org
 from tests.media.samples import samples, write_jpeg  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def photo(org, case, tmp_path, name="scene.jpg"):

@@ -27,12 +27,6 @@ from . import helpers
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
-
-
 def is_fresh(case) -> bool:
     return CaseCheck.objects.filter(stored.fresh(timezone.now()), case_id=case.pk).exists()
 

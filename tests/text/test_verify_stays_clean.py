@@ -34,7 +34,7 @@ from lawtrail.rules import actions as rules
 from tests.factories import credit_code
 from tests.media.samples import samples, write_jpeg  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 # ---- generated input ---------------------------------------------------------------------------
 
@@ -219,12 +219,6 @@ def drive_calendar(org, data):
     year = next(_years)
     rules.enter_calendar_year(by=org.admin, year=year, holidays=[date(year, 1, 1), date(year, 10, 1)], workdays=[],
                               notice=data.draw(name(60)))
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
 
 
 class _Undo(Exception):

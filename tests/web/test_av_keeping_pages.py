@@ -15,13 +15,7 @@ from tests.media.samples import samples, write_jpeg  # noqa: F401 (fixture)
 from tests.media.test_retention import photo
 from tests.web.test_case_pages import queries_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def url(av):

@@ -10,12 +10,7 @@ from lawtrail.media import actions
 from lawtrail.media.models import Device
 from tests.media.samples import samples, write_jpeg  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def test_the_custodian_registers_a_camera_and_it_is_in_the_ledger(org):

@@ -16,15 +16,9 @@ from lawtrail.rules import stored
 from lawtrail.web.views import rules as rules_views
 from tests.rules import helpers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 EMERGENCY_CITE = "000（000_7020ab165d466204.txt） 第九条"
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.LAWTRAIL_MEDIA_STORE = "filesystem"
 
 
 def emergency_case(org, hours_ago, by=None, **kw):
