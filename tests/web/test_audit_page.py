@@ -47,6 +47,8 @@ def test_the_auditor_cannot_ask_for_another_bureaus_or_the_installations_entries
     assert client.get(f"/audit/?bureau={other.bureau.pk}").status_code == 404
     assert client.get("/audit/?bureau=installation").status_code == 404
     assert client.get(f"/audit/?bureau={org.bureau.pk}").status_code == 200
+    assert client.get("/audit/?bureau=²").status_code == 404, "a digit int() refuses is no bureau, not a server error"
+    assert Org.client_for(org.sys_auditor).get("/audit/?bureau=²").status_code == 404
 
 
 def test_the_installation_auditor_sees_every_entry_and_narrows_them_to_a_bureau_or_the_installation(two_bureaus):

@@ -26,6 +26,8 @@ from functools import cache
 from django.apps import apps
 from django.db import connections
 
+from lawtrail.digits import is_digits
+
 # subject kind -> the model whose row, keyed by the subject's id, names the bureau
 _OWNED = {
     "case": "cases.Case",
@@ -70,17 +72,17 @@ def derive(pairs: Sequence[tuple[str, str]], using: str) -> list[int | None]:
     plan: list[tuple[str, object]] = []  # per pair: where its answer comes from
     for actor, subject in pairs:
         kind, ref = _split(subject)
-        if kind == "bureau" and ref.isdigit():
+        if kind == "bureau" and is_digits(ref):
             plan.append(("value", int(ref)))
         elif kind in INSTALLATION_KINDS:
             plan.append(("value", None))
-        elif kind in _OWNED and ref.isdigit() or kind == "username":
+        elif kind in _OWNED and is_digits(ref) or kind == "username":
             key = ref if kind == "username" else int(ref)
             wanted.setdefault(kind, set()).add(key)
             plan.append((kind, key))
         else:
             a_kind, a_ref = _split(actor)
-            if a_kind == "user" and a_ref.isdigit():
+            if a_kind == "user" and is_digits(a_ref):
                 wanted.setdefault("user", set()).add(int(a_ref))
                 plan.append(("user", int(a_ref)))
             else:

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from lawtrail.access import policy, roles
 from lawtrail.access.models import Bureau, Staff
+from lawtrail.digits import is_digits
 from lawtrail.ledger import checkpoints, store
 from lawtrail.ledger.canonical import dumps
 
@@ -27,7 +28,7 @@ def audit_trail(request):
     if chosen == INSTALLATION and everything:
         entries = entries.filter(bureau__isnull=True)
     elif chosen:
-        if not chosen.isdigit() or int(chosen) not in bureaus:
+        if not is_digits(chosen) or int(chosen) not in bureaus:
             raise Http404("没有该执法机关的审计日志")  # another bureau's is not this auditor's to read
         entries = entries.filter(bureau=int(chosen))
     page = Paginator(entries.order_by("-seq"), 50).get_page(request.GET.get("page"))
@@ -45,7 +46,7 @@ def audit_trail(request):
 
 def _people(actors: set[str]) -> dict[str, str]:
     """Names of the staff among the page's actors, in one query."""
-    ids = {int(a[5:]) for a in actors if a.startswith("user:") and a[5:].isdigit()}
+    ids = {int(a[5:]) for a in actors if a.startswith("user:") and is_digits(a[5:])}
     return {f"user:{pk}": name for pk, name in Staff.objects.filter(pk__in=ids).values_list("pk", "name")} if ids else {}
 
 
@@ -53,7 +54,7 @@ def _label(ref: str) -> str:
     """``case:12`` → 案件 12, ``system:reminders`` → 系统: no internal codes on the page; the
     exact text stays in the entry's content."""
     kind, _, rest = ref.partition(":")
-    if kind == "user" and rest.isdigit():
+    if kind == "user" and is_digits(rest):
         return f"账号 {rest}"
     if kind in SUBJECT_KINDS:
         return f"{SUBJECT_KINDS[kind]} {rest}"
